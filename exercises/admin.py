@@ -1,0 +1,155 @@
+from django import forms
+from django.contrib import admin
+
+from .models import (
+    Equipment,
+    Exercise,
+    ExerciseEquipment,
+    ExerciseMuscle,
+    ExerciseStep,
+    Guideline,
+    Muscle,
+    Variation,
+)
+from .services import ordered_children_save
+
+
+class OrderedInlineSaveMixin:
+    """Saves inline ordered children through the same service the seed uses.
+
+    Saving inline rows one by one trips the unique (parent, position) constraint as
+    soon as two rows swap positions; the service parks moving rows first.
+    """
+
+    ordered_inline_models = ()
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model not in self.ordered_inline_models:
+            super().save_formset(request, form, formset, change)
+            return
+        instances = formset.save(commit=False)
+        ordered_children_save(
+            queryset=formset.model.objects.filter(**{formset.fk.name: form.instance}),
+            instances=instances,
+            deleted=formset.deleted_objects,
+        )
+        formset.save_m2m()
+
+
+class ExerciseStepInline(admin.TabularInline):
+    model = ExerciseStep
+    extra = 0
+    fields = ["position", "text"]
+    ordering = ["position"]
+    formfield_overrides = {
+        ExerciseStep._meta.get_field("text").__class__: {
+            "widget": forms.Textarea(attrs={"rows": 3, "cols": 80})
+        }
+    }
+
+
+class ExerciseMuscleInline(admin.TabularInline):
+    model = ExerciseMuscle
+    extra = 0
+    autocomplete_fields = ["muscle"]
+
+
+class ExerciseEquipmentForm(forms.ModelForm):
+    class Meta:
+        model = ExerciseEquipment
+        fields = ["equipment", "requirement", "alternatives", "note"]
+
+    def clean(self):
+        cleaned = super().clean()
+        equipment = cleaned.get("equipment")
+        alternatives = cleaned.get("alternatives") or []
+        if equipment is not None and equipment in alternatives:
+            raise forms.ValidationError(
+                {
+                    "alternatives": f"{equipment} is the item itself, not its alternative."
+                }
+            )
+        return cleaned
+
+
+class ExerciseEquipmentInline(admin.TabularInline):
+    model = ExerciseEquipment
+    form = ExerciseEquipmentForm
+    extra = 0
+
+
+class VariationInline(admin.TabularInline):
+    model = Variation
+    fk_name = "exercise"
+    extra = 0
+    fields = ["name", "kind", "variant", "note"]
+
+
+@admin.register(Exercise)
+class ExerciseAdmin(OrderedInlineSaveMixin, admin.ModelAdmin):
+    list_display = ["name", "difficulty", "position", "laterality", "updated_at"]
+    list_filter = [
+        "difficulty",
+        "position",
+        "laterality",
+        ("equipment_links__equipment", admin.RelatedOnlyFieldListFilter),
+        ("muscle_links__muscle", admin.RelatedOnlyFieldListFilter),
+    ]
+    search_fields = ["name", "slug", "aliases"]
+    ordering = ["name"]
+    prepopulated_fields = {"slug": ("name",)}
+    readonly_fields = ["uuid", "created_at", "updated_at"]
+    inlines = [
+        ExerciseStepInline,
+        ExerciseMuscleInline,
+        ExerciseEquipmentInline,
+        VariationInline,
+    ]
+    ordered_inline_models = (ExerciseStep,)
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "aliases", "summary", "uuid"]}),
+        (
+            "How it is done",
+            {"fields": ["difficulty", "difficulty_basis", "position", "laterality"]},
+        ),
+        (
+            "Dose",
+            {
+                "fields": [
+                    ("sets_min", "sets_max"),
+                    ("reps_min", "reps_max"),
+                    "per_side",
+                    "hold_seconds",
+                ]
+            },
+        ),
+        ("Advice", {"fields": ["tips", "cautions"]}),
+        ("Source", {"fields": ["source", "created_at", "updated_at"]}),
+    ]
+
+
+@admin.register(Muscle)
+class MuscleAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "group", "hip_role"]
+    list_filter = ["hip_role", ("group", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["group"]
+    search_fields = ["name", "slug"]
+    ordering = ["name"]
+    prepopulated_fields = {"slug": ("name",)}
+
+
+@admin.register(Equipment)
+class EquipmentAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug"]
+    search_fields = ["name", "slug"]
+    ordering = ["name"]
+    prepopulated_fields = {"slug": ("name",)}
+
+
+@admin.register(Guideline)
+class GuidelineAdmin(admin.ModelAdmin):
+    list_display = ["position", "title", "slug"]
+    list_display_links = ["title"]
+    search_fields = ["title", "text"]
+    ordering = ["position"]
+    prepopulated_fields = {"slug": ("title",)}

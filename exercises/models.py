@@ -1,0 +1,480 @@
+"""Content model: muscles, equipment, exercises and the article's general guidance."""
+
+import uuid
+
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+
+
+class SlugManager(models.Manager):
+    """Manager whose natural key is the slug."""
+
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+def split_lines(text):
+    """The non-empty lines of a one-item-per-line text field."""
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+class Difficulty(models.TextChoices):
+    BEGINNER = "beginner", "Beginner"
+    INTERMEDIATE = "intermediate", "Intermediate"
+    ADVANCED = "advanced", "Advanced"
+
+    @classmethod
+    def rank(cls, value):
+        """0 for beginner, 1 for intermediate, 2 for advanced."""
+        return cls.values.index(value)
+
+    @classmethod
+    def up_to(cls, value):
+        """The levels at or below ``value``."""
+        return cls.values[: cls.rank(value) + 1]
+
+
+class HipRole(models.TextChoices):
+    EXTENSOR = "extensor", "Hip extensor"
+    FLEXOR = "flexor", "Hip flexor"
+    STABILISER = "stabiliser", "Pelvis stabiliser"
+
+
+class Position(models.TextChoices):
+    LYING_ON_BACK = "lying_on_back", "Lying on the back"
+    LYING_FACE_DOWN = "lying_face_down", "Lying face down"
+    ALL_FOURS = "all_fours", "All fours"
+    KNEELING = "kneeling", "Kneeling"
+    SEATED = "seated", "Seated on the floor"
+    STANDING = "standing", "Standing"
+
+
+class Laterality(models.TextChoices):
+    BOTH = "both", "Both legs together"
+    EACH_SIDE = "each_side", "Each side in turn"
+
+
+class MuscleRole(models.TextChoices):
+    PRIMARY = "primary", "Primary"
+    SECONDARY = "secondary", "Secondary"
+
+
+class Requirement(models.TextChoices):
+    REQUIRED = "required", "Required"
+    OPTIONAL = "optional", "Optional"
+
+
+class VariationKind(models.TextChoices):
+    PROGRESSION = "progression", "Progression (harder)"
+    REGRESSION = "regression", "Regression (easier)"
+    ALTERNATIVE = "alternative", "Alternative"
+
+
+class Muscle(models.Model):
+    """A muscle, or a named group of muscles such as the hamstrings."""
+
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=100, unique=True)
+    group = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="members",
+        help_text="The group this muscle belongs to (e.g. hamstrings).",
+    )
+    hip_role = models.CharField(
+        max_length=20,
+        choices=HipRole.choices,
+        blank=True,
+        help_text="Its role around the hip, where the source states one.",
+    )
+    description = models.TextField(blank=True)
+
+    objects = SlugManager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(group=F("pk")),
+                name="%(app_label)s_%(class)s_not_own_group",
+                violation_error_message="A muscle cannot be its own group.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class Equipment(models.Model):
+    """A piece of equipment an exercise may use."""
+
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=100, unique=True)
+    description = models.TextField(blank=True)
+
+    objects = SlugManager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "equipment"
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class Exercise(models.Model):
+    """A hip-extension exercise with its steps, dose, muscles and equipment."""
+
+    uuid = models.UUIDField(
+        "UUID",
+        default=uuid.uuid4,
+        unique=True,
+        editable=False,
+        help_text="Identifies the exercise across installations.",
+    )
+    name = models.CharField(max_length=150, unique=True)
+    slug = models.SlugField(max_length=150, unique=True)
+    aliases = models.TextField(blank=True, help_text="Other names, one per line.")
+    summary = models.TextField()
+    difficulty = models.CharField(max_length=20, choices=Difficulty.choices)
+    difficulty_basis = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="The source's words on difficulty, or why this level was chosen.",
+    )
+    position = models.CharField(
+        "starting position", max_length=20, choices=Position.choices
+    )
+    laterality = models.CharField(max_length=20, choices=Laterality.choices)
+
+    # The dose: any part may be empty ("15–20 reps, then switch feet" has no set count).
+    sets_min = models.PositiveSmallIntegerField(null=True, blank=True)
+    sets_max = models.PositiveSmallIntegerField(null=True, blank=True)
+    reps_min = models.PositiveSmallIntegerField(null=True, blank=True)
+    reps_max = models.PositiveSmallIntegerField(null=True, blank=True)
+    per_side = models.BooleanField(
+        default=False, help_text="The reps are done on each leg in turn."
+    )
+    hold_seconds = models.PositiveSmallIntegerField(null=True, blank=True)
+
+    tips = models.TextField(blank=True, help_text="One tip per line.")
+    cautions = models.TextField(blank=True, help_text="One caution per line.")
+    source = models.TextField(
+        help_text="Citation of the source this content comes from."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    muscles = models.ManyToManyField(
+        Muscle, through="ExerciseMuscle", related_name="exercises"
+    )
+
+    objects = SlugManager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(sets_min__isnull=True, sets_max__isnull=True)
+                | Q(sets_min__gte=1, sets_max__isnull=True)
+                | Q(sets_min__gte=1, sets_max__gte=F("sets_min")),
+                name="%(app_label)s_%(class)s_sets_range",
+                violation_error_message=(
+                    "Sets: the minimum must be at least 1 and the maximum, "
+                    "if given, at least the minimum."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(reps_min__isnull=True, reps_max__isnull=True)
+                | Q(reps_min__gte=1, reps_max__isnull=True)
+                | Q(reps_min__gte=1, reps_max__gte=F("reps_min")),
+                name="%(app_label)s_%(class)s_reps_range",
+                violation_error_message=(
+                    "Reps: the minimum must be at least 1 and the maximum, "
+                    "if given, at least the minimum."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(hold_seconds__isnull=True) | Q(hold_seconds__gte=1),
+                name="%(app_label)s_%(class)s_hold_positive",
+                violation_error_message="The hold must be at least 1 second.",
+            ),
+            models.CheckConstraint(
+                condition=Q(difficulty__in=Difficulty.values),
+                name="%(app_label)s_%(class)s_difficulty_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(position__in=Position.values),
+                name="%(app_label)s_%(class)s_position_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(laterality__in=Laterality.values),
+                name="%(app_label)s_%(class)s_laterality_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("exercise-detail", kwargs={"slug": self.slug})
+
+    def natural_key(self):
+        return (self.slug,)
+
+    @property
+    def alias_list(self):
+        return split_lines(self.aliases)
+
+    @property
+    def tip_list(self):
+        return split_lines(self.tips)
+
+    @property
+    def caution_list(self):
+        return split_lines(self.cautions)
+
+    @property
+    def dose_text(self):
+        """The dose as a person would say it: "2–3 sets of 8–12 reps, each leg"."""
+        return format_dose(
+            sets_min=self.sets_min,
+            sets_max=self.sets_max,
+            reps_min=self.reps_min,
+            reps_max=self.reps_max,
+            per_side=self.per_side,
+            hold_seconds=self.hold_seconds,
+        )
+
+
+def _range_text(low, high):
+    if high is None or high == low:
+        return str(low)
+    return f"{low}–{high}"
+
+
+def format_dose(*, sets_min, sets_max, reps_min, reps_max, per_side, hold_seconds):
+    """A readable form of a structured dose; an empty dose gives an empty string."""
+    parts = []
+    reps = None
+    if reps_min is not None:
+        count = _range_text(reps_min, reps_max)
+        reps = f"{count} rep" if count == "1" else f"{count} reps"
+    if sets_min is not None:
+        count = _range_text(sets_min, sets_max)
+        sets = f"{count} set" if count == "1" else f"{count} sets"
+        parts.append(f"{sets} of {reps}" if reps else sets)
+    elif reps:
+        parts.append(reps)
+    if per_side and parts:
+        parts[-1] += ", each leg"
+    elif per_side:
+        parts.append("each leg")
+    if hold_seconds is not None:
+        parts.append(f"hold {hold_seconds} s at the top of each rep")
+    text = "; ".join(parts)
+    return text[:1].upper() + text[1:] if text and not text[0].isdigit() else text
+
+
+class ExerciseStep(models.Model):
+    """One numbered instruction of an exercise."""
+
+    exercise = models.ForeignKey(
+        Exercise, on_delete=models.CASCADE, related_name="steps"
+    )
+    position = models.PositiveSmallIntegerField()
+    text = models.TextField()
+
+    class Meta:
+        ordering = ["exercise", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["exercise", "position"],
+                name="%(app_label)s_%(class)s_unique_position",
+                violation_error_message="Two steps of an exercise cannot share a position.",
+            ),
+            models.CheckConstraint(
+                condition=Q(position__gte=1),
+                name="%(app_label)s_%(class)s_position_positive",
+                violation_error_message="Step positions start at 1.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.exercise} – step {self.position}"
+
+
+class ExerciseMuscle(models.Model):
+    """A muscle an exercise works, as a primary or secondary mover."""
+
+    exercise = models.ForeignKey(
+        Exercise, on_delete=models.CASCADE, related_name="muscle_links"
+    )
+    muscle = models.ForeignKey(
+        Muscle, on_delete=models.PROTECT, related_name="exercise_links"
+    )
+    role = models.CharField(max_length=20, choices=MuscleRole.choices)
+
+    class Meta:
+        ordering = ["exercise", "role", "muscle__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["exercise", "muscle"],
+                name="%(app_label)s_%(class)s_unique_muscle",
+                violation_error_message="This muscle is listed for the exercise already.",
+            ),
+            models.CheckConstraint(
+                condition=Q(role__in=MuscleRole.values),
+                name="%(app_label)s_%(class)s_role_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.exercise}: {self.muscle} ({self.role})"
+
+
+class ExerciseEquipment(models.Model):
+    """One equipment requirement of an exercise, met by the item or any alternative."""
+
+    exercise = models.ForeignKey(
+        Exercise, on_delete=models.CASCADE, related_name="equipment_links"
+    )
+    equipment = models.ForeignKey(
+        Equipment, on_delete=models.PROTECT, related_name="exercise_links"
+    )
+    requirement = models.CharField(max_length=20, choices=Requirement.choices)
+    alternatives = models.ManyToManyField(
+        Equipment,
+        blank=True,
+        related_name="alternative_for",
+        help_text="Other equipment that meets this requirement just as well.",
+    )
+    note = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["exercise", "requirement", "equipment__name"]
+        verbose_name = "exercise equipment"
+        verbose_name_plural = "exercise equipment"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["exercise", "equipment"],
+                name="%(app_label)s_%(class)s_unique_equipment",
+                violation_error_message="This equipment is listed already.",
+            ),
+            models.CheckConstraint(
+                condition=Q(requirement__in=Requirement.values),
+                name="%(app_label)s_%(class)s_requirement_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.exercise}: {self.equipment} ({self.requirement})"
+
+
+class Variation(models.Model):
+    """A way to make an exercise easier, harder or different.
+
+    It points to another exercise, or, when the variation is a change to the same
+    exercise (straight legs, no curl, a band), describes it in its name and note.
+    """
+
+    exercise = models.ForeignKey(
+        Exercise, on_delete=models.CASCADE, related_name="variations"
+    )
+    variant = models.ForeignKey(
+        Exercise,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="variant_of",
+        help_text="The other exercise; empty when the variation changes this one.",
+    )
+    name = models.CharField(max_length=150)
+    kind = models.CharField(max_length=20, choices=VariationKind.choices)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["exercise", "kind", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["exercise", "name"],
+                name="%(app_label)s_%(class)s_unique_name",
+                violation_error_message="A variation of that name exists already.",
+            ),
+            models.UniqueConstraint(
+                fields=["exercise", "variant"],
+                name="%(app_label)s_%(class)s_unique_variant",
+                violation_error_message="This variation is linked already.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(variant=F("exercise")),
+                name="%(app_label)s_%(class)s_not_self",
+                violation_error_message=(
+                    "Leave the variant empty for a change to the same exercise."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=VariationKind.values),
+                name="%(app_label)s_%(class)s_kind_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.exercise} → {self.name} ({self.kind})"
+
+
+class Guideline(models.Model):
+    """A piece of the source's general guidance, such as warming up first."""
+
+    slug = models.SlugField(max_length=100, unique=True)
+    title = models.CharField(max_length=150, unique=True)
+    text = models.TextField()
+    position = models.PositiveSmallIntegerField(unique=True)
+    source = models.TextField()
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = SlugManager()
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(position__gte=1),
+                name="%(app_label)s_%(class)s_position_positive",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class SeedRecord(models.Model):
+    """What the seed last wrote for an object, so it never clobbers an editor's work."""
+
+    model = models.CharField(max_length=100)
+    key = models.CharField(max_length=150)
+    digest = models.CharField(max_length=64)
+    seeded_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["model", "key"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["model", "key"], name="%(app_label)s_%(class)s_unique_key"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.model}:{self.key}"

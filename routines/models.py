@@ -1,0 +1,1 @@
+"""Routines built from exercises (the models arrive with the routines feature)."""
