@@ -185,8 +185,15 @@ class Exercise(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(sets_min__isnull=True, sets_max__isnull=True)
-                | Q(sets_min__gte=1, sets_max__isnull=True)
-                | Q(sets_min__gte=1, sets_max__gte=F("sets_min")),
+                # isnull=False keeps each branch false, not unknown, for NULLs:
+                # a CHECK passes on unknown, so "max without min" would slip by.
+                | Q(sets_min__isnull=False, sets_min__gte=1, sets_max__isnull=True)
+                | Q(
+                    sets_min__isnull=False,
+                    sets_max__isnull=False,
+                    sets_min__gte=1,
+                    sets_max__gte=F("sets_min"),
+                ),
                 name="%(app_label)s_%(class)s_sets_range",
                 violation_error_message=(
                     "Sets: the minimum must be at least 1 and the maximum, "
@@ -195,8 +202,15 @@ class Exercise(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(reps_min__isnull=True, reps_max__isnull=True)
-                | Q(reps_min__gte=1, reps_max__isnull=True)
-                | Q(reps_min__gte=1, reps_max__gte=F("reps_min")),
+                # isnull=False keeps each branch false, not unknown, for NULLs:
+                # a CHECK passes on unknown, so "max without min" would slip by.
+                | Q(reps_min__isnull=False, reps_min__gte=1, reps_max__isnull=True)
+                | Q(
+                    reps_min__isnull=False,
+                    reps_max__isnull=False,
+                    reps_min__gte=1,
+                    reps_max__gte=F("reps_min"),
+                ),
                 name="%(app_label)s_%(class)s_reps_range",
                 violation_error_message=(
                     "Reps: the minimum must be at least 1 and the maximum, "

@@ -1,0 +1,71 @@
+"""Settings come from the environment, with SQLite as the embedded default."""
+
+import json
+import os
+import subprocess
+import sys
+
+from django.conf import settings
+
+PROBE = (
+    "import json, django; django.setup(); from django.conf import settings as s; "
+    "d = s.DATABASES['default']; "
+    "print(json.dumps({'engine': d['ENGINE'], 'name': str(d['NAME']), "
+    "'host': d.get('HOST'), 'port': d.get('PORT'), 'debug': s.DEBUG, "
+    "'hosts': s.ALLOWED_HOSTS}))"
+)
+
+
+def load_settings(**env):
+    """The project's settings as a fresh process sees them under ``env``."""
+    clean = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("DJANGO_", "DATABASE_"))
+    }
+    clean["DJANGO_SETTINGS_MODULE"] = "hipext.settings"
+    return subprocess.run(
+        [sys.executable, "-c", PROBE],
+        env=clean | env,
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_sqlite_file_in_the_project_is_the_default():
+    result = load_settings(DJANGO_DEBUG="1")
+    loaded = json.loads(result.stdout)
+    assert loaded["engine"] == "django.db.backends.sqlite3"
+    assert loaded["name"] == str(settings.BASE_DIR / "db.sqlite3")
+    assert loaded["debug"] is True
+
+
+def test_database_url_selects_postgresql_through_psycopg():
+    result = load_settings(
+        DJANGO_DEBUG="1", DATABASE_URL="postgres://someone@db.example:6543/content"
+    )
+    loaded = json.loads(result.stdout)
+    assert loaded["engine"] == "django.db.backends.postgresql"
+    assert (loaded["name"], loaded["host"], loaded["port"]) == (
+        "content",
+        "db.example",
+        6543,
+    )
+
+
+def test_debug_is_off_by_default_and_then_a_secret_key_is_required():
+    result = load_settings()
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY must be set" in result.stderr
+
+
+def test_allowed_hosts_come_from_the_environment():
+    result = load_settings(
+        DJANGO_SECRET_KEY="x" * 60,
+        DJANGO_ALLOWED_HOSTS="api.example.org, cdn.example.org",
+    )
+    loaded = json.loads(result.stdout)
+    assert loaded["debug"] is False
+    assert loaded["hosts"] == ["api.example.org", "cdn.example.org"]
