@@ -1,0 +1,141 @@
+"""Build a synthetic exercise catalogue for the benchmark.
+
+Usage (from the project root, DATABASE_URL pointing at an empty PostgreSQL database):
+
+    .venv/bin/python bench/catalogue.py --exercises 1000
+
+Migrates, loads the seed, then adds synthetic exercises, each with 4–6 steps, 2–4
+muscles and 1–3 equipment rows; about a third need no equipment (their rows are all
+optional). Deterministic: the same count gives the same catalogue.
+"""
+
+import argparse
+import os
+import random
+import sys
+import uuid
+from pathlib import Path
+
+BATCH = 2000
+
+
+def build(count):
+    from django.core.management import call_command
+    from django.db import transaction
+
+    from exercises.models import (
+        Difficulty,
+        Equipment,
+        Exercise,
+        ExerciseEquipment,
+        ExerciseMuscle,
+        ExerciseStep,
+        Laterality,
+        Muscle,
+        MuscleRole,
+        Position,
+        Requirement,
+    )
+
+    call_command("migrate", verbosity=0)
+    call_command("seed", verbosity=0)
+    existing = Exercise.objects.filter(slug__startswith="synthetic-").count()
+    if existing == count:
+        print(f"catalogue already holds {count} synthetic exercises")
+        return
+    Exercise.objects.filter(slug__startswith="synthetic-").delete()
+
+    rng = random.Random(count)
+    muscles = list(Muscle.objects.order_by("slug"))
+    equipment = list(Equipment.objects.order_by("slug"))
+    Alternative = ExerciseEquipment.alternatives.through
+    for start in range(0, count, BATCH):
+        with transaction.atomic():
+            exercises = Exercise.objects.bulk_create(
+                [
+                    Exercise(
+                        uuid=uuid.UUID(int=rng.getrandbits(128), version=4),
+                        name=f"Synthetic exercise {number:06d}",
+                        slug=f"synthetic-{number:06d}",
+                        summary=f"Synthetic exercise number {number} for the benchmark.",
+                        difficulty=rng.choice(Difficulty.values),
+                        position=rng.choice(Position.values),
+                        laterality=rng.choice(Laterality.values),
+                        sets_min=2,
+                        sets_max=3,
+                        reps_min=8,
+                        reps_max=12,
+                        per_side=rng.random() < 0.4,
+                        source="Synthetic benchmark data.",
+                    )
+                    for number in range(start, min(start + BATCH, count))
+                ]
+            )
+            steps, muscle_links, equipment_links = [], [], []
+            for exercise in exercises:
+                for position in range(1, rng.randint(4, 6) + 1):
+                    steps.append(
+                        ExerciseStep(
+                            exercise=exercise,
+                            position=position,
+                            text=f"Step {position} of {exercise.name}: move with control.",
+                        )
+                    )
+                for index, muscle in enumerate(rng.sample(muscles, rng.randint(2, 4))):
+                    muscle_links.append(
+                        ExerciseMuscle(
+                            exercise=exercise,
+                            muscle=muscle,
+                            role=MuscleRole.PRIMARY
+                            if index == 0
+                            else MuscleRole.SECONDARY,
+                        )
+                    )
+                needs_none = rng.random() < 1 / 3
+                for index, item in enumerate(rng.sample(equipment, rng.randint(1, 3))):
+                    required = not needs_none and (index == 0 or rng.random() < 0.5)
+                    equipment_links.append(
+                        ExerciseEquipment(
+                            exercise=exercise,
+                            equipment=item,
+                            requirement=(
+                                Requirement.REQUIRED
+                                if required
+                                else Requirement.OPTIONAL
+                            ),
+                        )
+                    )
+            ExerciseStep.objects.bulk_create(steps)
+            ExerciseMuscle.objects.bulk_create(muscle_links)
+            links = ExerciseEquipment.objects.bulk_create(equipment_links)
+            alternatives = []
+            for link in links:
+                if rng.random() < 0.3:
+                    other = rng.choice(equipment)
+                    if other.pk != link.equipment_id:
+                        alternatives.append(
+                            Alternative(
+                                exerciseequipment_id=link.pk, equipment_id=other.pk
+                            )
+                        )
+            Alternative.objects.bulk_create(alternatives)
+        print(f"  {min(start + BATCH, count)} / {count} exercises", flush=True)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--exercises", type=int, default=1000)
+    args = parser.parse_args()
+    root = Path(__file__).resolve().parent.parent
+    sys.path.insert(0, str(root))
+    os.chdir(root)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hipext.settings")
+    os.environ.setdefault("DJANGO_DEBUG", "1")
+    import django
+
+    django.setup()
+    build(args.exercises)
+
+
+if __name__ == "__main__":
+    main()
