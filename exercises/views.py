@@ -1,6 +1,6 @@
 """The public, read-only exercise content API."""
 
-from django.db.models import Prefetch
+from django.db.models import Case, Prefetch, Value, When
 
 from hipext.api import ReadOnlyViewSet
 
@@ -12,6 +12,7 @@ from .models import (
     ExerciseMuscle,
     Guideline,
     Muscle,
+    Requirement,
     Variation,
 )
 from .serializers import (
@@ -38,9 +39,16 @@ class ExerciseViewSet(ReadOnlyViewSet):
         ),
         Prefetch(
             "equipment_links",
-            queryset=ExerciseEquipment.objects.select_related(
-                "equipment"
-            ).prefetch_related("alternatives"),
+            # Required items first: the model's order is alphabetical by requirement.
+            queryset=ExerciseEquipment.objects.select_related("equipment")
+            .prefetch_related("alternatives")
+            .order_by(
+                Case(
+                    When(requirement=Requirement.REQUIRED, then=Value(0)),
+                    default=Value(1),
+                ),
+                "equipment__name",
+            ),
         ),
         Prefetch("variations", queryset=Variation.objects.select_related("variant")),
     )
