@@ -248,7 +248,7 @@ def test_exercise_list_default_order_is_by_name(api_client):
         ),
         ("equipment=none&ordering=-name", ["standing-kickbacks", "glute-bridges"]),
         (
-            "search=kickback&laterality=each_side",
+            "search=kickback&laterality=each_side&ordering=name",
             ["quadruped-kickbacks", "standing-kickbacks"],
         ),
         ("equipment=,", None),  # blank values: no filter
