@@ -69,3 +69,13 @@ def test_api_paths_never_redirect(client):
         "/api/schema/",
     ):
         assert client.get(path).status_code != 301
+
+
+@pytest.mark.django_db
+def test_extra_query_params_setting_allows_project_wide_parameters(
+    api_client, settings
+):
+    assert api_client.get("/api/equipment?api_key=x").status_code == 400
+    settings.HIPEXT_EXTRA_QUERY_PARAMS = ["api_key"]
+    assert api_client.get("/api/equipment?api_key=x").status_code == 200
+    assert api_client.get("/api/equipment/nope?api_key=x").status_code == 404

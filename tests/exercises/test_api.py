@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from exercises.models import Exercise, Guideline
-from tests.factories import full_exercise
+from tests.factories import EquipmentFactory, MuscleFactory, full_exercise
 
 pytestmark = pytest.mark.usefixtures("seeded_content")
 
@@ -708,3 +708,32 @@ def test_no_parameter_value_produces_a_server_error(api_client, value):
     for path in ("/api/muscles", "/api/equipment", "/api/guidelines"):
         response = api_client.get(path, {"group": value, "page": value})
         assert response.status_code in (200, 400, 404)
+
+
+@pytest.mark.django_db
+def test_muscle_query_count_does_not_grow_with_groups_and_members(
+    api_client, django_assert_num_queries
+):
+    group = MuscleFactory()
+    MuscleFactory(group=group)
+    with django_assert_num_queries(3):
+        first = api_client.get("/api/muscles?page_size=100").json()
+    for _ in range(10):
+        many = MuscleFactory()
+        MuscleFactory.create_batch(3, group=many)
+    with django_assert_num_queries(3):
+        second = api_client.get("/api/muscles?page_size=100").json()
+    assert second["count"] == first["count"] + 40
+    assert sum(len(item["members"]) for item in second["results"]) == (
+        sum(len(item["members"]) for item in first["results"]) + 30
+    )
+
+
+@pytest.mark.django_db
+def test_equipment_query_count_does_not_grow(api_client, django_assert_num_queries):
+    with django_assert_num_queries(2):
+        api_client.get("/api/equipment?page_size=100")
+    EquipmentFactory.create_batch(50)
+    with django_assert_num_queries(2):
+        response = api_client.get("/api/equipment?page_size=100")
+    assert len(response.json()["results"]) == 60
