@@ -1,9 +1,11 @@
 """The public, read-only exercise content API."""
 
 from django.db.models import Case, Prefetch, Value, When
+from drf_spectacular.utils import extend_schema, extend_schema_view
 
 from hipext.api import ReadOnlyViewSet
 
+from .examples import EXERCISE_EXAMPLES
 from .filtersets import ExerciseFilterSet, MuscleFilterSet
 from .models import (
     Equipment,
@@ -23,6 +25,10 @@ from .serializers import (
 )
 
 
+@extend_schema_view(
+    list=extend_schema(examples=EXERCISE_EXAMPLES),
+    retrieve=extend_schema(examples=EXERCISE_EXAMPLES),
+)
 class ExerciseViewSet(ReadOnlyViewSet):
     """Hip-extension exercises, each with its steps, dose, muscles, equipment and variations.
 

@@ -79,3 +79,10 @@ def test_extra_query_params_setting_allows_project_wide_parameters(
     settings.HIPEXT_EXTRA_QUERY_PARAMS = ["api_key"]
     assert api_client.get("/api/equipment?api_key=x").status_code == 200
     assert api_client.get("/api/equipment/nope?api_key=x").status_code == 404
+
+
+@pytest.mark.django_db
+def test_unreadable_api_request_is_problem_details(client):
+    response = client.get("/api/exercises?" + "&".join(f"p{n}=1" for n in range(1001)))
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/problem+json"

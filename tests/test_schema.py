@@ -88,3 +88,12 @@ def test_list_responses_are_paginated(schema):
     ref = ok["content"]["application/json"]["schema"]["$ref"]
     page = schema["components"]["schemas"][ref.rsplit("/", 1)[1]]
     assert {"count", "next", "previous", "results"} <= set(page["properties"])
+
+
+def test_exercise_responses_carry_an_example(schema):
+    for path in ("/api/exercises", "/api/exercises/{slug}"):
+        content = schema["paths"][path]["get"]["responses"]["200"]["content"]
+        (example,) = content["application/json"]["examples"].values()
+        value = example["value"]
+        exercise = value["results"][0] if "results" in value else value
+        assert exercise["slug"] == "standing-kickbacks"
