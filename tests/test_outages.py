@@ -1,0 +1,132 @@
+"""Database outages: 503 problem details with Retry-After, fast, and recovery unrestarted."""
+
+import json
+import subprocess
+import sys
+import time
+
+import pytest
+from django.test import Client
+
+from tests.servers import (
+    PROJECT_DIR,
+    ThrowawayPostgres,
+    free_port,
+    gunicorn,
+    http_get,
+    postgres_bindir,
+    server_env,
+)
+
+# Paths that need the database: a plain Django view and a DRF view under /api/.
+DATABASE_PATHS = ["/api/probe/django", "/api/probe/drf"]
+
+
+def assert_unavailable(answer):
+    assert answer.status == 503, answer.body[:500]
+    assert answer.headers["Content-Type"] == "application/problem+json"
+    assert int(answer.headers["Retry-After"]) > 0
+    problem = json.loads(answer.body)
+    assert problem["status"] == 503
+    assert problem["title"] == "Service Unavailable"
+    assert answer.seconds < 2, f"answered in {answer.seconds:.2f} s"
+
+
+@pytest.mark.urls("tests.probe_urls")
+class TestServerErrorHandler:
+    """In process: the handler500 that turns database errors into 503 problem details."""
+
+    @pytest.fixture
+    def client(self):
+        return Client(raise_request_exception=False)
+
+    @pytest.mark.parametrize("view", ["crash", "crash-drf"])
+    @pytest.mark.parametrize("kind", ["operational", "interface"])
+    def test_database_errors_answer_503_problem_with_retry_after(
+        self, client, view, kind
+    ):
+        response = client.get(f"/api/probe/{view}/{kind}")
+        assert response.status_code == 503
+        assert response["Content-Type"] == "application/problem+json"
+        assert response["Retry-After"] == "5"
+        assert response.json()["instance"] == f"/api/probe/{view}/{kind}"
+
+    @pytest.mark.parametrize("view", ["crash", "crash-drf"])
+    def test_other_api_errors_answer_500_problem_without_a_traceback(
+        self, client, view
+    ):
+        response = client.get(f"/api/probe/{view}/bug")
+        assert response.status_code == 500
+        assert response["Content-Type"] == "application/problem+json"
+        body = response.content.decode()
+        assert "Traceback" not in body
+        assert "secret" not in body
+        assert "ZeroDivisionError" not in body
+        assert response.json()["title"] == "Internal Server Error"
+
+    def test_errors_outside_the_api_keep_django_s_page(self, client):
+        response = client.get("/elsewhere/crash/bug")
+        assert response.status_code == 500
+        assert response["Content-Type"].startswith("text/html")
+        assert "secret" not in response.content.decode()
+
+    def test_healthz_answers_without_the_database(self, client):
+        # No django_db mark: any query would fail the request.
+        response = client.get("/healthz")
+        assert response.status_code == 200
+        assert response.json() == {"status": "ok"}
+
+    @pytest.mark.django_db
+    def test_readyz_answers_200_while_the_database_answers(self, client):
+        response = client.get("/readyz")
+        assert response.status_code == 200
+        assert response.json() == {"status": "ok", "database": "ok"}
+
+
+@pytest.mark.slow
+def test_server_with_postgresql_unreachable_answers_503_fast_and_stays_alive():
+    closed_port = free_port()
+    with gunicorn(f"postgres://postgres@127.0.0.1:{closed_port}/hipext") as port:
+        for path in [*DATABASE_PATHS, "/readyz"]:
+            assert_unavailable(http_get(port, path))
+        health = http_get(port, "/healthz")
+        assert health.status == 200
+        assert json.loads(health.body) == {"status": "ok"}
+
+
+BINDIR = postgres_bindir()
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(BINDIR is None, reason="PostgreSQL server binaries are absent")
+def test_server_recovers_without_restart_when_postgresql_returns():
+    started = time.monotonic()
+    cluster = ThrowawayPostgres(BINDIR)
+    try:
+        cluster.initdb()
+        cluster.start()
+        subprocess.run(
+            [sys.executable, "manage.py", "migrate", "--no-input"],
+            cwd=PROJECT_DIR,
+            env=server_env(cluster.url),
+            check=True,
+            capture_output=True,
+            timeout=60,
+        )
+        with gunicorn(cluster.url) as port:
+            for path in [*DATABASE_PATHS, "/readyz"]:
+                assert http_get(port, path).status == 200
+
+            cluster.stop()
+            for path in [*DATABASE_PATHS, "/readyz"]:
+                assert_unavailable(http_get(port, path))
+            assert http_get(port, "/healthz").status == 200
+
+            cluster.start()
+            for path in [*DATABASE_PATHS, "/readyz"]:
+                answer = http_get(port, path)
+                assert answer.status == 200, answer.body[:500]
+            assert json.loads(http_get(port, "/api/probe/drf").body) == {"count": 0}
+    finally:
+        cluster.destroy()
+    assert time.monotonic() - started < 60
