@@ -70,47 +70,50 @@ def server_env(database_url, **extra):
 def gunicorn(database_url, *, workers=1, startup_seconds=20):
     """A gunicorn serving the project on a free loopback port; yields the port."""
     port = free_port()
-    log = tempfile.TemporaryFile()
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "hipext.wsgi:application",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(workers),
-            "--timeout",
-            "30",
-        ],
-        cwd=PROJECT_DIR,
-        env=server_env(database_url),
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    try:
-        deadline = time.monotonic() + startup_seconds
-        while True:
-            if process.poll() is not None:
-                log.seek(0)
-                raise RuntimeError(f"gunicorn exited: {log.read().decode()[-2000:]}")
-            with contextlib.suppress(OSError):
-                if http_get(port, "/healthz", timeout=2).status == 200:
-                    break
-            if time.monotonic() > deadline:
-                raise RuntimeError("gunicorn did not answer /healthz in time")
-            time.sleep(0.2)
-        yield port
-    finally:
-        process.send_signal(signal.SIGTERM)
+    with tempfile.TemporaryFile() as log:
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "hipext.wsgi:application",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--workers",
+                str(workers),
+                "--timeout",
+                "30",
+            ],
+            cwd=PROJECT_DIR,
+            env=server_env(database_url),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
         try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        log.close()
+            _wait_until_healthy(process, port, log, startup_seconds)
+            yield port
+        finally:
+            process.send_signal(signal.SIGTERM)
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+def _wait_until_healthy(process, port, log, seconds):
+    deadline = time.monotonic() + seconds
+    while True:
+        if process.poll() is not None:
+            log.seek(0)
+            raise RuntimeError(f"gunicorn exited: {log.read().decode()[-2000:]}")
+        with contextlib.suppress(OSError):
+            if http_get(port, "/healthz", timeout=2).status == 200:
+                return
+        if time.monotonic() > deadline:
+            raise RuntimeError("gunicorn did not answer /healthz in time")
+        time.sleep(0.2)
 
 
 def postgres_bindir():
