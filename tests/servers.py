@@ -61,8 +61,8 @@ def server_env(database_url, **extra):
         DJANGO_SECURE_SSL_REDIRECT="0",
         DATABASE_URL=database_url,
         PYTHONUNBUFFERED="1",
-        **extra,
     )
+    env.update(extra)
     return env
 
 
