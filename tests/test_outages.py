@@ -1,6 +1,7 @@
 """Database outages: 503 problem details with Retry-After, fast, and recovery unrestarted."""
 
 import json
+import os
 import subprocess
 import sys
 import time
@@ -98,8 +99,12 @@ BINDIR = postgres_bindir()
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(BINDIR is None, reason="PostgreSQL server binaries are absent")
 def test_server_recovers_without_restart_when_postgresql_returns():
+    if BINDIR is None:
+        # CI sets this so that the outage test cannot silently stop running there.
+        if os.environ.get("HIPEXT_REQUIRE_POSTGRES_BINARIES"):
+            pytest.fail("PostgreSQL server binaries (initdb, pg_ctl) are absent")
+        pytest.skip("PostgreSQL server binaries (initdb, pg_ctl) are absent")
     started = time.monotonic()
     cluster = ThrowawayPostgres(BINDIR)
     try:
