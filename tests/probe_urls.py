@@ -48,4 +48,4 @@ urlpatterns = [
     path("elsewhere/crash/<str:kind>", crash),
 ]
 
-__all__ = ["handler500", "urlpatterns"]
+__all__ = ["handler404", "handler500", "urlpatterns"]

@@ -19,8 +19,15 @@ from tests.servers import (
     server_env,
 )
 
-# Paths that need the database: a plain Django view and a DRF view under /api/.
-DATABASE_PATHS = ["/api/probe/django", "/api/probe/drf"]
+# Paths that need the database: the API's own endpoints, and probe views for both
+# routes an exception takes to handler500 (a plain Django view and a DRF view).
+DATABASE_PATHS = [
+    "/api/exercises",
+    "/api/exercises/glute-bridges",
+    "/api/muscles?page=1",
+    "/api/probe/django",
+    "/api/probe/drf",
+]
 
 
 def assert_unavailable(answer):
@@ -110,17 +117,19 @@ def test_server_recovers_without_restart_when_postgresql_returns():
     try:
         cluster.initdb()
         cluster.start()
-        subprocess.run(
-            [sys.executable, "manage.py", "migrate", "--no-input"],
-            cwd=PROJECT_DIR,
-            env=server_env(cluster.url),
-            check=True,
-            capture_output=True,
-            timeout=60,
-        )
+        for command in (["migrate", "--no-input"], ["seed"]):
+            subprocess.run(
+                [sys.executable, "manage.py", *command],
+                cwd=PROJECT_DIR,
+                env=server_env(cluster.url),
+                check=True,
+                capture_output=True,
+                timeout=60,
+            )
         with gunicorn(cluster.url) as port:
             for path in [*DATABASE_PATHS, "/readyz"]:
-                assert http_get(port, path).status == 200
+                answer = http_get(port, path)
+                assert answer.status == 200, (path, answer.body[:500])
 
             cluster.stop()
             for path in [*DATABASE_PATHS, "/readyz"]:
@@ -131,7 +140,7 @@ def test_server_recovers_without_restart_when_postgresql_returns():
             for path in [*DATABASE_PATHS, "/readyz"]:
                 answer = http_get(port, path)
                 assert answer.status == 200, answer.body[:500]
-            assert json.loads(http_get(port, "/api/probe/drf").body) == {"count": 0}
+            assert json.loads(http_get(port, "/api/probe/drf").body) == {"count": 8}
     finally:
         cluster.destroy()
     assert time.monotonic() - started < 60
