@@ -11,7 +11,7 @@ from rest_framework.decorators import api_view
 from rest_framework.response import Response
 
 from exercises.models import Exercise
-from hipext.urls import handler500
+from hipext.urls import handler404, handler500
 from hipext.urls import urlpatterns as project_urlpatterns
 
 CRASHES = {
