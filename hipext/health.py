@@ -26,7 +26,8 @@ def database_unavailable(request):
     return ProblemResponse(
         503,
         DATABASE_UNAVAILABLE,
-        headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+        # no-store: a cache in front must not keep serving the outage after it ends.
+        headers={"Retry-After": str(RETRY_AFTER_SECONDS), "Cache-Control": "no-store"},
         instance=request.get_full_path(),
     )
 

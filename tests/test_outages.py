@@ -57,6 +57,7 @@ class TestServerErrorHandler:
         assert response.status_code == 503
         assert response["Content-Type"] == "application/problem+json"
         assert response["Retry-After"] == "5"
+        assert response["Cache-Control"] == "no-store"
         assert response.json()["instance"] == f"/api/probe/{view}/{kind}"
 
     @pytest.mark.parametrize("view", ["crash", "crash-drf"])
