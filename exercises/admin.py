@@ -32,6 +32,7 @@ class OrderedInlineSaveMixin:
             queryset=formset.model.objects.filter(**{formset.fk.name: form.instance}),
             instances=instances,
             deleted=formset.deleted_objects,
+            parent=form.instance,
         )
         formset.save_m2m()
 

@@ -29,13 +29,30 @@ from .models import (
 POSITION_PARKING_OFFSET = 10_000
 
 
+def parent_lock(parent):
+    """Lock a parent row until the transaction ends, so saves of its children queue.
+
+    Two editors saving the same exercise then write one after the other, each whole,
+    never interleaved (a no-op on SQLite, which serializes all writers anyway).
+    """
+    list(
+        type(parent)
+        ._default_manager.select_for_update()
+        .filter(pk=parent.pk)
+        .values_list("pk", flat=True)
+    )
+
+
 @transaction.atomic
-def ordered_children_save(*, queryset, instances, deleted=()):
+def ordered_children_save(*, queryset, instances, deleted=(), parent=None):
     """Save the ordered children of one parent, whatever permutation of positions.
 
     ``queryset`` holds the parent's existing children; ``instances`` are the rows to
     save (new or changed) with their final positions; ``deleted`` are rows to remove.
+    Given the ``parent``, its row is locked first (see parent_lock).
     """
+    if parent is not None:
+        parent_lock(parent)
     for obj in deleted:
         if obj.pk is not None:
             obj.delete()
@@ -308,21 +325,7 @@ def exercise_write(exercise, data):
         setattr(exercise, name, value)
     _validated_save(exercise)
     what = f"exercise {exercise.slug}"
-
-    existing = list(exercise.steps.order_by("position"))
-    steps = []
-    for index, text in enumerate(data["steps"]):
-        step = (
-            existing[index]
-            if index < len(existing)
-            else ExerciseStep(exercise=exercise)
-        )
-        step.position, step.text = index + 1, text
-        step.full_clean(validate_unique=False, validate_constraints=False)
-        steps.append(step)
-    ordered_children_save(
-        queryset=exercise.steps.all(), instances=steps, deleted=existing[len(steps) :]
-    )
+    exercise_steps_set(exercise=exercise, texts=data["steps"])
 
     muscles = _by_slug(Muscle, [m["muscle"] for m in data["muscles"]], what)
     exercise.muscle_links.exclude(muscle__slug__in=list(muscles)).delete()
@@ -348,6 +351,28 @@ def exercise_write(exercise, data):
         link.full_clean()
         link.alternatives.set([equipment[slug] for slug in item["alternatives"]])
     return exercise
+
+
+@transaction.atomic
+def exercise_steps_set(*, exercise, texts):
+    """Make an exercise's steps exactly ``texts``, in order, reusing existing rows."""
+    # Lock before reading the steps: a concurrent save waits, then works on this one's
+    # result instead of a stale list (which would leave gaps or stray rows).
+    parent_lock(exercise)
+    existing = list(exercise.steps.order_by("position"))
+    steps = []
+    for index, text in enumerate(texts):
+        step = (
+            existing[index]
+            if index < len(existing)
+            else ExerciseStep(exercise=exercise)
+        )
+        step.position, step.text = index + 1, text
+        step.full_clean(validate_unique=False, validate_constraints=False)
+        steps.append(step)
+    ordered_children_save(
+        queryset=exercise.steps.all(), instances=steps, deleted=existing[len(steps) :]
+    )
 
 
 def exercise_link(exercise, data):

@@ -10,6 +10,7 @@ from drf_spectacular.views import (
 
 from exercises.urls import router as exercises_router
 
+from . import health
 from .api import api_root_view
 
 urlpatterns = [
@@ -34,8 +35,14 @@ urlpatterns = [
         r"^api/redoc/?$", SpectacularRedocView.as_view(url_name="schema"), name="redoc"
     ),
     path("api/", include("exercises.urls")),
+    # Probes for load balancers and orchestrators (README "Deployment").
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
 ]
 
 # Problem details for /api paths; Django's pages elsewhere.
 handler400 = "hipext.api.bad_request"
 handler404 = "hipext.api.page_not_found"
+
+# 503 problem details while the database is down; problem details, never HTML, on /api/.
+handler500 = "hipext.health.server_error"

@@ -3,6 +3,8 @@
 import os
 
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-secret-key-not-for-deployment")
+# The test client speaks plain HTTP; production redirects it to HTTPS (debug is off here).
+os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "0")
 
 from hipext.settings import *  # noqa: F403
 

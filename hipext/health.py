@@ -1,0 +1,66 @@
+"""Liveness and readiness probes, and the server-error handler that keeps the API JSON.
+
+While the database is down every request that needs it answers 503 problem details with
+Retry-After (a client may retry) instead of Django's HTML 500; the process itself stays
+up and resumes as soon as the database is back, since each request reconnects.
+"""
+
+import sys
+
+from django.db import DatabaseError, InterfaceError, OperationalError, connection
+from django.http import JsonResponse
+from django.views import defaults
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
+
+from .errors import ProblemResponse
+
+# Seconds a client should wait before retrying while the database is unavailable.
+RETRY_AFTER_SECONDS = 5
+
+DATABASE_UNAVAILABLE = "The database is unavailable; retry shortly."
+
+
+def database_unavailable(request):
+    """503 problem details telling the client when to retry."""
+    return ProblemResponse(
+        503,
+        DATABASE_UNAVAILABLE,
+        # no-store: a cache in front must not keep serving the outage after it ends.
+        headers={"Retry-After": str(RETRY_AFTER_SECONDS), "Cache-Control": "no-store"},
+        instance=request.get_full_path(),
+    )
+
+
+@never_cache
+@require_safe
+def healthz(request):
+    """Liveness: the process answers; the database is not consulted."""
+    return JsonResponse({"status": "ok"})
+
+
+@never_cache
+@require_safe
+def readyz(request):
+    """Readiness: the database answers a query."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        return database_unavailable(request)
+    return JsonResponse({"status": "ok", "database": "ok"})
+
+
+def server_error(request, template_name=defaults.ERROR_500_TEMPLATE_NAME):
+    """handler500: 503 while the database is down; problem details, never HTML, on /api/."""
+    error = sys.exc_info()[1]
+    if isinstance(error, OperationalError | InterfaceError):
+        return database_unavailable(request)
+    if request.path.startswith("/api/"):
+        return ProblemResponse(
+            500,
+            "The server failed to answer this request.",
+            instance=request.get_full_path(),
+        )
+    return defaults.server_error(request, template_name)
