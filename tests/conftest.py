@@ -13,3 +13,12 @@ def seeded(db):
 @pytest.fixture
 def api_client():
     return APIClient()
+
+
+@pytest.fixture(autouse=True)
+def _http_cache_cleared():
+    """Each test starts with an empty cache: no response or version from another test."""
+    from django.core.cache import caches
+
+    for cache in caches.all():
+        cache.clear()
