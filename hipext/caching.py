@@ -10,8 +10,8 @@ on its next request. The copy also expires after ``API_CONTENT_VERSION_TIMEOUT``
 seconds, which bounds staleness if a reader refills it from a snapshot taken just before
 a commit (or, without Redis, in processes other than the writer's).
 
-``ApiCachingMiddleware`` serves GET and HEAD under ``/api/`` (the schema and the docs
-pages included):
+``ApiCachingMiddleware`` serves GET and HEAD of ``/api`` and everything under it (the
+schema and the docs pages included):
 
 - a strong ``ETag`` derived from the content version and the request (absolute URL,
   ``Accept``), ``Last-Modified`` (the time of the last content change) and
@@ -204,8 +204,9 @@ class ApiCachingMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.method not in ("GET", "HEAD") or not request.path_info.startswith(
-            "/api/"
+        path = request.path_info
+        if request.method not in ("GET", "HEAD") or not (
+            path.startswith("/api/") or path == "/api"
         ):
             return self.get_response(request)
 

@@ -189,7 +189,7 @@ API_CACHE_RELEASE = os.environ.get("API_CACHE_RELEASE", "")
 # Any origin may read the API (no credentials); nothing else (the admin) sends CORS.
 CORS_ALLOW_ALL_ORIGINS = True
 CORS_ALLOW_CREDENTIALS = False
-CORS_URLS_REGEX = r"^/(api|embed)/"
+CORS_URLS_REGEX = r"^/(api|embed)(/|$)"
 CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
 CORS_ALLOW_HEADERS = [
     "accept",
