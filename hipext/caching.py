@@ -24,6 +24,7 @@ schema and the docs pages included):
 """
 
 import hashlib
+import logging
 
 from django.apps import apps
 from django.conf import settings
@@ -41,6 +42,8 @@ from hipext.models import ContentVersion
 # Apps whose every model is published content (the seed's bookkeeping excepted).
 CONTENT_APPS = ("exercises", "routines")
 NOT_CONTENT = frozenset({"exercises.SeedRecord"})
+
+logger = logging.getLogger(__name__)
 
 VERSION_KEY = "hipext:content-version"
 RESPONSE_KEY_PREFIX = "hipext:api-response:"
@@ -76,12 +79,19 @@ def content_version():
 
 def _version_refill(cache):
     version = _version_row()
-    cache.set(VERSION_KEY, version, settings.API_CONTENT_VERSION_TIMEOUT)
+    try:
+        cache.set(VERSION_KEY, version, settings.API_CONTENT_VERSION_TIMEOUT)
+    except Exception:  # An unreachable cache must not fail the request.
+        logger.warning("Cannot store the content version in the cache", exc_info=True)
     return version
 
 
 def _version_forget():
-    caches[CACHE_ALIAS].delete(VERSION_KEY)
+    try:
+        caches[CACHE_ALIAS].delete(VERSION_KEY)
+    except Exception:
+        # The change itself is saved; servers see it when the copy expires.
+        logger.warning("Cannot drop the cached content version", exc_info=True)
 
 
 def content_changed(*, using=DEFAULT_DB_ALIAS):
@@ -215,10 +225,18 @@ class ApiCachingMiddleware:
         cache = caches[CACHE_ALIAS]
         use_store = settings.API_RESPONSE_CACHE_TIMEOUT > 0
         # One round trip for both the version and the stored response.
-        found = cache.get_many(
-            [VERSION_KEY, response_key] if use_store else [VERSION_KEY]
-        )
-        version = found.get(VERSION_KEY) or _version_refill(cache)
+        try:
+            found = cache.get_many(
+                [VERSION_KEY, response_key] if use_store else [VERSION_KEY]
+            )
+        except Exception:
+            # Without the cache, serve from the database rather than fail.
+            logger.warning("Cache unreachable; API read served uncached", exc_info=True)
+            found, use_store = None, False
+        if found is None:
+            version = _version_row()
+        else:
+            version = found.get(VERSION_KEY) or _version_refill(cache)
         token = f"{version[0]}:{version[1]}"
         etag = f'"{_digest(token + chr(10) + identity)}"'
         last_modified = int(version[1])
@@ -229,7 +247,7 @@ class ApiCachingMiddleware:
         }:
             return self._not_modified(etag, last_modified)
 
-        stored = found.get(response_key)
+        stored = found.get(response_key) if use_store else None
         if stored is not None and stored[0] == token:
             response = HttpResponse(stored[2], headers=stored[1])
             validated = True
@@ -240,11 +258,7 @@ class ApiCachingMiddleware:
             if validated:
                 self._add_validators(response, etag, last_modified)
                 if use_store:
-                    cache.set(
-                        response_key,
-                        (token, list(response.items()), response.content),
-                        settings.API_RESPONSE_CACHE_TIMEOUT,
-                    )
+                    self._store(cache, response_key, token, response)
             elif response.status_code >= 500:
                 # A failure may be transient: nobody may keep it.
                 response.headers["Cache-Control"] = "no-store"
@@ -256,6 +270,17 @@ class ApiCachingMiddleware:
         if request.method == "HEAD" and not response.streaming:
             response.content = b""
         return response
+
+    @staticmethod
+    def _store(cache, key, token, response):
+        try:
+            cache.set(
+                key,
+                (token, list(response.items()), response.content),
+                settings.API_RESPONSE_CACHE_TIMEOUT,
+            )
+        except Exception:
+            logger.warning("Cannot store an API response in the cache", exc_info=True)
 
     @staticmethod
     def _add_validators(response, etag, last_modified):

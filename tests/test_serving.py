@@ -49,6 +49,8 @@ def production_env(tmp_path_factory):
         "GUNICORN_BIND": f"127.0.0.1:{port}",
         "WEB_CONCURRENCY": "2",
         "GUNICORN_ACCESS_LOG": "",
+        # Plain HTTP on loopback: no redirect to HTTPS.
+        "DJANGO_SECURE_SSL_REDIRECT": "0",
     }
     env.pop("PYTEST_CURRENT_TEST", None)
     return env, f"http://127.0.0.1:{port}"

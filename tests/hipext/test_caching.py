@@ -469,3 +469,21 @@ def test_version_copy_is_dropped_again_after_commit(redis_cache):
         # A reader elsewhere refills the copy before the commit (with the old number).
         redis_cache.set(caching.VERSION_KEY, (0, 0.0))
     assert redis_cache.get(caching.VERSION_KEY) is None
+
+
+def test_unreachable_cache_serves_uncached_and_still_saves(client, exercise, settings):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/3",
+        }
+    }
+    before = get(client)
+    exercise.name = "Saved while the cache is down"
+    exercise.save()
+
+    after = get(client, **{"If-None-Match": before["ETag"]})
+
+    assert before.status_code == 200
+    assert after.status_code == 200
+    assert bridge(after)["name"] == "Saved while the cache is down"
