@@ -10,8 +10,8 @@ on its next request. The copy also expires after ``API_CONTENT_VERSION_TIMEOUT``
 seconds, which bounds staleness if a reader refills it from a snapshot taken just before
 a commit (or, without Redis, in processes other than the writer's).
 
-``ApiCachingMiddleware`` serves GET and HEAD of ``/api`` and everything under it (the
-schema and the docs pages included):
+``ApiCachingMiddleware`` serves GET and HEAD of ``/api`` and everything under it, except
+the schema and its documentation pages, which depend on the code, not on the content:
 
 - a strong ``ETag`` derived from the content version and the request (absolute URL,
   ``Accept``), ``Last-Modified`` (the time of the last content change) and
@@ -44,6 +44,9 @@ CONTENT_APPS = ("exercises", "routines")
 NOT_CONTENT = frozenset({"exercises.SeedRecord"})
 
 logger = logging.getLogger(__name__)
+
+# The schema and its documentation pages change with the code, not with the content.
+NOT_CONTENT_PATHS = ("/api/schema", "/api/docs", "/api/redoc")
 
 VERSION_KEY = "hipext:content-version"
 RESPONSE_KEY_PREFIX = "hipext:api-response:"
@@ -219,6 +222,11 @@ class ApiCachingMiddleware:
             path.startswith("/api/") or path == "/api"
         ):
             return self.get_response(request)
+        if path.startswith(NOT_CONTENT_PATHS):
+            response = self.get_response(request)
+            # Swagger UI asks for a CSRF token it never needs: the API is read-only.
+            _strip_cookies(response)
+            return response
 
         identity = _request_identity(request)
         response_key = RESPONSE_KEY_PREFIX + _digest(identity)

@@ -18,7 +18,6 @@ ENDPOINTS = [
     "/api/equipment/bench",
     "/api/guidelines",
     "/api",
-    "/api/schema",
 ]
 
 
@@ -66,6 +65,16 @@ def test_links_follow_the_host_so_hosts_do_not_share_entries(client, seeded, set
     assert a["ETag"] != b["ETag"]
     assert "//a.example/" in a.json()["results"][0]["url"]
     assert "//b.example/" in b.json()["results"][0]["url"]
+
+
+@pytest.mark.parametrize("url", ["/api/schema", "/api/docs", "/api/redoc"])
+def test_schema_and_docs_pages_are_not_content_cached(client, url):
+    response = client.get(url)
+
+    assert response.status_code == 200
+    assert "ETag" not in response
+    assert not response.cookies
+    assert "cookie" not in response.get("Vary", "").lower()
 
 
 def test_errors_are_not_stored_or_validated(client, seeded):
