@@ -164,7 +164,8 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 CACHES = {
     "default": (
         {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's backend, keeping one client per pool (see the module).
+            "BACKEND": "hipext.redis_cache.RedisCache",
             "LOCATION": REDIS_URL,
             # An unreachable Redis fails fast; the API then serves uncached.
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},

@@ -432,7 +432,7 @@ def test_seed_records_are_not_content(db):
 def redis_cache(settings):
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "hipext.redis_cache.RedisCache",
             "LOCATION": "redis://127.0.0.1:6379/3",
             "KEY_PREFIX": "hipext-test",
         }
@@ -474,7 +474,7 @@ def test_version_copy_is_dropped_again_after_commit(redis_cache):
 def test_unreachable_cache_serves_uncached_and_still_saves(client, exercise, settings):
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "hipext.redis_cache.RedisCache",
             "LOCATION": "redis://127.0.0.1:1/3",
         }
     }
