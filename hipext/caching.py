@@ -39,12 +39,11 @@ from django.utils.http import http_date, parse_etags
 
 from hipext.models import ContentVersion
 
+logger = logging.getLogger(__name__)
+
 # Apps whose every model is published content (the seed's bookkeeping excepted).
 CONTENT_APPS = ("exercises", "routines")
 NOT_CONTENT = frozenset({"exercises.SeedRecord"})
-
-logger = logging.getLogger(__name__)
-
 # The schema and its documentation pages change with the code, not with the content.
 NOT_CONTENT_PATHS = ("/api/schema", "/api/docs", "/api/redoc")
 

@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from exercises.models import Equipment, Exercise, ExerciseEquipment, Guideline, Muscle
 from exercises.services import content_seed
+from hipext import caching
 from tests.hipext.test_caching import admin_change, admin_form_data
 
 ENDPOINTS = [
@@ -77,12 +78,23 @@ def test_schema_and_docs_pages_are_not_content_cached(client, url):
     assert "cookie" not in response.get("Vary", "").lower()
 
 
-def test_errors_are_not_stored_or_validated(client, seeded):
-    for url in ("/api/exercises?equipments=none", "/api/exercises/no-such-exercise"):
-        response = client.get(url)
-        assert response.status_code in (400, 404)
-        assert "ETag" not in response
-        assert not [key for key in cache._cache if "api-response" in key]
+def stored(rf, url):
+    """The cache entry the middleware keeps for a GET of ``url``, if any."""
+    identity = caching._request_identity(rf.get(url))
+    return cache.get(caching.RESPONSE_KEY_PREFIX + caching._digest(identity))
+
+
+@pytest.mark.parametrize(
+    "url", ["/api/exercises?equipments=none", "/api/exercises/no-such-exercise"]
+)
+def test_errors_are_not_stored_or_validated(client, rf, seeded, url):
+    response = client.get(url)
+
+    assert response.status_code in (400, 404)
+    assert "ETag" not in response
+    assert stored(rf, url) is None
+    client.get("/api/exercises/hip-thrust")
+    assert stored(rf, "/api/exercises/hip-thrust") is not None
 
 
 def test_head_matches_get(client, seeded):
