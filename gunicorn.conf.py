@@ -28,3 +28,7 @@ access_log_format = '%(h)s "%(r)s" %(s)s %(B)s %(L)ss "%(a)s"'
 
 # Addresses of the proxies allowed to set X-Forwarded-* (the load balancer).
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+# No runtime control socket: nothing uses it, and several instances on one host would
+# share its default path.
+control_socket_disable = True

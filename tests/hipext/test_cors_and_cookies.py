@@ -1,6 +1,7 @@
 """Anonymous API reads carry no cookie; CORS opens the API, and only the API."""
 
 import pytest
+from django.conf import settings
 
 from tests.factories import full_exercise
 
@@ -118,3 +119,18 @@ def test_admin_sends_no_cors_headers(client, db):
         assert not [
             h for h in response.headers if h.lower().startswith("access-control")
         ]
+
+
+def test_middleware_order_lets_cors_wrap_everything_and_the_cache_skip_sessions():
+    order = settings.MIDDLEWARE
+    caching = order.index("hipext.caching.ApiCachingMiddleware")
+
+    assert order[0] == "corsheaders.middleware.CorsMiddleware"
+    assert order.index("whitenoise.middleware.WhiteNoiseMiddleware") < caching
+    for inner in (
+        "django.contrib.sessions.middleware.SessionMiddleware",
+        "django.middleware.common.CommonMiddleware",
+        "django.middleware.csrf.CsrfViewMiddleware",
+        "django.contrib.auth.middleware.AuthenticationMiddleware",
+    ):
+        assert caching < order.index(inner)
