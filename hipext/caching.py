@@ -231,11 +231,14 @@ class ApiCachingMiddleware:
         response_key = RESPONSE_KEY_PREFIX + _digest(identity)
         cache = caches[CACHE_ALIAS]
         use_store = settings.API_RESPONSE_CACHE_TIMEOUT > 0
-        # One round trip for both the version and the stored response.
+        if_none_match = request.META.get("HTTP_IF_NONE_MATCH")
+        # One round trip: the version, plus the stored response unless the request is
+        # likely a revalidation that needs none (a 304 should not fetch a body).
+        keys = [VERSION_KEY]
+        if use_store and not if_none_match:
+            keys.append(response_key)
         try:
-            found = cache.get_many(
-                [VERSION_KEY, response_key] if use_store else [VERSION_KEY]
-            )
+            found = cache.get_many(keys)
         except Exception:
             # Without the cache, serve from the database rather than fail.
             logger.warning("Cache unreachable; API read served uncached", exc_info=True)
@@ -248,11 +251,11 @@ class ApiCachingMiddleware:
         etag = f'"{_digest(token + chr(10) + identity)}"'
         last_modified = int(version[1])
 
-        if_none_match = request.META.get("HTTP_IF_NONE_MATCH")
-        if if_none_match and etag in {
-            tag.removeprefix("W/") for tag in parse_etags(if_none_match)
-        }:
-            return self._not_modified(etag, last_modified)
+        if if_none_match:
+            if etag in {tag.removeprefix("W/") for tag in parse_etags(if_none_match)}:
+                return self._not_modified(etag, last_modified)
+            if use_store:
+                found[response_key] = self._fetch(cache, response_key)
 
         stored = found.get(response_key) if use_store else None
         if stored is not None and stored[0] == token:
@@ -277,6 +280,14 @@ class ApiCachingMiddleware:
         if request.method == "HEAD" and not response.streaming:
             response.content = b""
         return response
+
+    @staticmethod
+    def _fetch(cache, key):
+        try:
+            return cache.get(key)
+        except Exception:
+            logger.warning("Cannot read an API response from the cache", exc_info=True)
+            return None
 
     @staticmethod
     def _store(cache, key, token, response):

@@ -236,6 +236,17 @@ def test_304_needs_no_database_query(client, exercise, django_assert_num_queries
         assert get(client, **{"If-None-Match": etag}).status_code == 304
 
 
+def test_stale_if_none_match_is_answered_from_the_cache(client, exercise):
+    first = get(client)
+    calls = stand_in.calls["exercises"]
+
+    response = get(client, **{"If-None-Match": '"from-an-older-version"'})
+
+    assert response.status_code == 200
+    assert response.content == first.content
+    assert stand_in.calls["exercises"] == calls
+
+
 def test_content_change_invalidates_the_stored_response(client, exercise):
     get(client)
     calls = stand_in.calls["exercises"]
