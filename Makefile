@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install migrate seed lint format check
+.PHONY: run serve test install migrate seed lint format check
 
 ## run: install, migrate, seed and serve at http://127.0.0.1:8000 on SQLite (debug on)
 run: export DJANGO_DEBUG ?= 1
@@ -13,6 +13,13 @@ run: install
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py seed
 	$(PY) manage.py runserver $(HOST):$(PORT)
+
+## serve: production serving: migrate, collect static files, run gunicorn
+## (settings from the environment, see README "Production"; gunicorn.conf.py)
+serve: install
+	$(PY) manage.py migrate --no-input
+	$(PY) manage.py collectstatic --no-input
+	$(VENV)/bin/gunicorn --config gunicorn.conf.py
 
 ## test: install and run the test suite (SQLite by default; set DATABASE_URL for PostgreSQL)
 test: install

@@ -53,10 +53,18 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",  # Swagger UI and ReDoc served locally, not from a CDN
     "exercises",
     "routines",
+    # HTTP caching, CORS and production serving (hipext/caching.py).
+    "corsheaders",
+    "hipext.apps.HipextConfig",
 ]
 
 MIDDLEWARE = [
+    # CORS outermost, so that every API response (a 304 or a cached one too) carries it.
+    "corsheaders.middleware.CorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before sessions, CSRF and auth: a cached read or a 304 skips them all.
+    "hipext.caching.ApiCachingMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -112,7 +120,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = os.environ.get("DJANGO_STATIC_ROOT") or BASE_DIR / "staticfiles"
 
 REST_FRAMEWORK = {
     # The schema documents every operation's problem-details errors (hipext/schema.py).
@@ -199,3 +207,67 @@ AXES_FAILURE_LIMIT = int(os.environ.get("DJANGO_AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = float(os.environ.get("DJANGO_AXES_COOLOFF_HOURS", "1"))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+
+# --- Cache ---------------------------------------------------------------------------
+# Redis when REDIS_URL is set (shared by every worker and server), local memory otherwise.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+CACHES = {
+    "default": (
+        {
+            # Django's backend, keeping one client per pool (see the module).
+            "BACKEND": "hipext.redis_cache.RedisCache",
+            "LOCATION": REDIS_URL,
+            # An unreachable Redis fails fast; the API then serves uncached.
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+
+# --- HTTP caching of the API (hipext/caching.py) --------------------------------------
+# Cache-Control max-age (seconds) of API responses: how long clients and CDNs may reuse
+# one without asking; after that, a conditional request costs a 304.
+API_CACHE_MAX_AGE = int(os.environ.get("API_CACHE_MAX_AGE", "60"))
+# Seconds a rendered response stays in the server-side cache (0 turns it off); a content
+# change makes it unusable at once anyway.
+API_RESPONSE_CACHE_TIMEOUT = int(os.environ.get("API_RESPONSE_CACHE_TIMEOUT", "3600"))
+# Seconds the cache keeps its copy of the content version before rereading the database.
+API_CONTENT_VERSION_TIMEOUT = int(os.environ.get("API_CONTENT_VERSION_TIMEOUT", "30"))
+# The deployed release (e.g. a git revision): responses rendered by one release are
+# never served or validated by another during a rolling deploy.
+API_CACHE_RELEASE = os.environ.get("API_CACHE_RELEASE", "")
+
+# --- CORS (django-cors-headers) --------------------------------------------------------
+# Any origin may read the API (no credentials); nothing else (the admin) sends CORS.
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_CREDENTIALS = False
+CORS_URLS_REGEX = r"^/(api|embed)(/|$)"
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+CORS_ALLOW_HEADERS = [
+    "accept",
+    "authorization",
+    "if-modified-since",
+    "if-none-match",
+    "x-api-key",
+]
+CORS_EXPOSE_HEADERS = [
+    "ETag",
+    "Last-Modified",
+    "RateLimit-Limit",
+    "RateLimit-Remaining",
+    "RateLimit-Reset",
+    "RateLimit-Policy",
+    "Retry-After",
+]
+CORS_PREFLIGHT_MAX_AGE = 86400
+
+# --- Static files (WhiteNoise serves the admin's; make serve runs collectstatic) -------
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        # Compressed, not hashed: a manifest would break every page that names a
+        # static file wherever collectstatic has not run (tests, development).
+        "BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"
+    },
+}

@@ -67,8 +67,11 @@ def server_env(database_url, **extra):
 
 
 @contextlib.contextmanager
-def gunicorn(database_url, *, workers=1, startup_seconds=20):
-    """A gunicorn serving the project on a free loopback port; yields the port."""
+def gunicorn(database_url, *, workers=1, startup_seconds=20, **env):
+    """A gunicorn serving the project on a free loopback port; yields the port.
+
+    ``env`` adds or overrides environment variables of the server process.
+    """
     port = free_port()
     with tempfile.TemporaryFile() as log:
         process = subprocess.Popen(
@@ -85,7 +88,7 @@ def gunicorn(database_url, *, workers=1, startup_seconds=20):
                 "30",
             ],
             cwd=PROJECT_DIR,
-            env=server_env(database_url),
+            env=server_env(database_url, **env),
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,

@@ -9,3 +9,7 @@ os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "0")
 from hipext.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# Tests never run collectstatic: WhiteNoise looks files up per request instead of
+# warning at startup that STATIC_ROOT does not exist.
+WHITENOISE_AUTOREFRESH = True

@@ -578,6 +578,8 @@ def test_paths_answer_identically_with_or_without_a_trailing_slash(api_client, p
 def test_head_and_options_answer(api_client):
     assert api_client.head("/api/exercises").status_code == 200
     assert api_client.options("/api/exercises/glute-bridges").status_code == 200
+    # A CORS preflight carries the query of the request it asks about.
+    assert api_client.options("/api/exercises?equipment=none").status_code == 200
 
 
 # Query counts. Each nested kind is one prefetch query however many rows there are.

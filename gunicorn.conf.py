@@ -1,0 +1,34 @@
+"""gunicorn settings for production, read from the environment (README "Production")."""
+
+import multiprocessing
+import os
+
+wsgi_app = "hipext.wsgi:application"
+
+# GUNICORN_BIND wins; otherwise every interface on PORT (the usual platform convention).
+bind = os.environ.get("GUNICORN_BIND") or f"0.0.0.0:{os.environ.get('PORT', '8000')}"
+
+# Sync workers: each request is short and the database or Redis does the waiting.
+workers = int(
+    os.environ.get("WEB_CONCURRENCY")
+    or os.environ.get("GUNICORN_WORKERS")
+    or multiprocessing.cpu_count() * 2 + 1
+)
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+graceful_timeout = timeout
+# Behind a load balancer that keeps connections open.
+keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "5"))
+
+# Access and error logs on stdout/stderr, for the platform's log collector;
+# GUNICORN_ACCESS_LOG= (empty) turns the access log off.
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None
+errorlog = "-"
+loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
+access_log_format = '%(h)s "%(r)s" %(s)s %(B)s %(L)ss "%(a)s"'
+
+# Addresses of the proxies allowed to set X-Forwarded-* (the load balancer).
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+# No runtime control socket: nothing uses it, and several instances on one host would
+# share its default path.
+control_socket_disable = True
