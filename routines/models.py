@@ -244,6 +244,10 @@ class EquipmentNeed:
     alternatives: tuple
     exercises: tuple
 
+    @property
+    def exercise_slugs(self):
+        return [exercise.slug for exercise in self.exercises]
+
 
 @dataclass(frozen=True)
 class MuscleWorked:
