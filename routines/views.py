@@ -1,7 +1,6 @@
 """The public, read-only routine API and the routine builder."""
 
 from drf_spectacular.utils import (
-    OpenApiExample,
     OpenApiResponse,
     extend_schema,
     extend_schema_view,
@@ -11,96 +10,25 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from hipext.api import ReadOnlyViewSet
-from hipext.schema import ProblemSerializer
+from hipext.errors import PROBLEM_CONTENT_TYPE
+from hipext.schema import AutoSchema, ProblemSerializer
 
 from .builder import RoutineSuggestError, routine_suggest
+from .examples import (
+    ROUTINE_EXAMPLES,
+    SUGGESTION_EXAMPLES,
+    UNMET_SUGGESTION_EXAMPLES,
+)
 from .filtersets import RoutineFilterSet, RoutineSuggestQuerySerializer
 from .models import Routine
 from .serializers import RoutineSerializer, RoutineSuggestionSerializer
 from .services import ROUTINE_PREFETCH
 
-SUGGEST_EXAMPLE = {
-    "name": "Hip extension routine: Glute bridges and Standing kickbacks",
-    "summary": (
-        "2 hip extension exercises doable with no equipment at level beginner or "
-        "below. Add them to your lower body workout along with other movement "
-        "patterns, such as hip abduction, adduction, and rotation."
-    ),
-    "difficulty": "beginner",
-    "warm_up": (
-        "Before starting strength training, spend 5–10 minutes warming up with "
-        "light cardio (e.g., walking) and dynamic stretching."
-    ),
-    "items": [
-        {
-            "position": 1,
-            "exercise": {
-                "url": "http://testserver/api/exercises/glute-bridges",
-                "slug": "glute-bridges",
-                "name": "Glute bridges",
-                "summary": "Glute bridges are an excellent beginner exercise …",
-                "difficulty": "beginner",
-                "position": "lying_on_back",
-                "laterality": "both",
-            },
-            "dose": {
-                "sets_min": 2,
-                "sets_max": 3,
-                "reps_min": 8,
-                "reps_max": 12,
-                "per_side": False,
-                "hold_seconds": 2,
-            },
-            "dose_text": "2–3 sets of 8–12 reps; hold 2 s at the top of each rep",
-            "dose_overridden": False,
-            "rest_seconds": 60,
-            "note": "",
-        },
-        {"position": 2, "exercise": {"slug": "standing-kickbacks", "…": "…"}},
-    ],
-    "equipment_needed": [],
-    "muscles": [
-        {
-            "slug": "gluteus-maximus",
-            "name": "Gluteus maximus",
-            "url": "http://testserver/api/muscles/gluteus-maximus",
-            "group": "glutes",
-            "role": "primary",
-        }
-    ],
-    "estimated_minutes": {"min": 11, "max": 22},
-    "guidance": [
-        {
-            "slug": "warm-up",
-            "title": "Warm up before exercising",
-            "text": "Before starting strength training, spend 5–10 minutes …",
-        }
-    ],
-    "request": {
-        "available": ["none"],
-        "difficulty": "beginner",
-        "muscle": [],
-        "count": 2,
-        "seed": None,
-    },
-}
 
-UNMET_EXAMPLE = {
-    "type": "about:blank",
-    "title": "Invalid request",
-    "status": 400,
-    "detail": (
-        "difficulty: only 2 exercises are doable with equipment [stability-ball] "
-        "at level beginner; 3 are needed"
-    ),
-    "errors": {
-        "difficulty": [
-            "only 2 exercises are doable with equipment [stability-ball] at level "
-            "beginner; 3 are needed"
-        ]
-    },
-    "instance": "/api/routines/suggest?available=stability-ball&count=3",
-}
+class SuggestSchema(AutoSchema):
+    """The suggest operation documents its own 400 and never answers 404."""
+
+    error_responses = {}
 
 
 @extend_schema_view(
@@ -111,8 +39,9 @@ UNMET_EXAMPLE = {
             "same full shape as the detail. Filters combine (all must hold); "
             "comma-separated values are any-of."
         ),
+        examples=ROUTINE_EXAMPLES,
     ),
-    retrieve=extend_schema(summary="A routine"),
+    retrieve=extend_schema(summary="A routine", examples=ROUTINE_EXAMPLES),
 )
 class RoutineViewSet(ReadOnlyViewSet):
     """Curated hip-extension routines: a warm-up, then 2–3 exercises in order."""
@@ -145,28 +74,25 @@ class RoutineViewSet(ReadOnlyViewSet):
             200: OpenApiResponse(
                 RoutineSuggestionSerializer,
                 description="A routine meeting every constraint.",
-                examples=[
-                    OpenApiExample(
-                        "No equipment, beginner",
-                        value=SUGGEST_EXAMPLE,
-                        description="GET /api/routines/suggest?available=none",
-                    )
-                ],
             ),
-            400: OpenApiResponse(
+            (400, PROBLEM_CONTENT_TYPE): OpenApiResponse(
                 ProblemSerializer,
                 description=(
                     "A parameter is missing, unknown or invalid, or no routine "
                     "meets the constraints (the message names which)."
                 ),
-                examples=[
-                    OpenApiExample("Too few exercises qualify", value=UNMET_EXAMPLE)
-                ],
+                examples=UNMET_SUGGESTION_EXAMPLES,
             ),
         },
+        examples=SUGGESTION_EXAMPLES,
         filters=False,
     )
-    @action(detail=False, pagination_class=None, filterset_class=None)
+    @action(
+        detail=False,
+        pagination_class=None,
+        filterset_class=None,
+        schema=SuggestSchema(),
+    )
     def suggest(self, request):
         query = RoutineSuggestQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)

@@ -7,7 +7,7 @@ import pytest
 from exercises.models import Difficulty, ExerciseEquipment, Requirement
 from routines.builder import RoutineSuggestError, routine_suggest
 
-pytestmark = pytest.mark.usefixtures("seeded")
+pytestmark = pytest.mark.usefixtures("seeded_content")
 
 GEAR = [
     "barbell",
