@@ -29,6 +29,8 @@ WARM_UP_MINUTES = (5, 10)
 SECONDS_PER_REP = 3  # about 1 s up and 2 s down, plus any hold the dose asks for
 DEFAULT_REST_SECONDS = 60
 
+RESERVED_SLUGS = ("suggest",)
+
 
 def _range_constraint(field):
     """An optional min–max range, as on Exercise: min ≥ 1, max ≥ min, no max alone."""
@@ -94,6 +96,15 @@ class Routine(models.Model):
             models.CheckConstraint(
                 condition=Q(difficulty__in=Difficulty.values),
                 name="%(app_label)s_%(class)s_difficulty_valid",
+            ),
+            # /api/routines/suggest is the builder, so this slug could never be
+            # fetched as a routine.
+            models.CheckConstraint(
+                condition=~Q(slug__in=RESERVED_SLUGS),
+                name="%(app_label)s_%(class)s_slug_not_reserved",
+                violation_error_message=(
+                    f"The slugs {', '.join(RESERVED_SLUGS)} are taken by the API."
+                ),
             ),
         ]
 

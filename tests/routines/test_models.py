@@ -139,3 +139,8 @@ def test_a_routine_is_found_by_its_natural_key():
     routine = RoutineFactory(slug="desk")
     assert Routine.objects.get_by_natural_key("desk") == routine
     assert routine.natural_key() == ("desk",)
+
+
+def test_a_routine_cannot_take_the_builders_slug():
+    with pytest.raises(IntegrityError), transaction.atomic():
+        RoutineFactory(slug="suggest")
