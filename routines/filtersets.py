@@ -110,8 +110,9 @@ class RoutineFilterSet(django_filters.FilterSet):
 class SlugListField(serializers.CharField):
     """Comma-separated slugs, each one of ``choices`` (a callable, read when used)."""
 
-    def __init__(self, *, choices, **kwargs):
+    def __init__(self, *, choices, allow_empty_list=True, **kwargs):
         self.slug_choices = choices
+        self.allow_empty_list = allow_empty_list
         super().__init__(**kwargs)
 
     def to_internal_value(self, data):
@@ -120,6 +121,10 @@ class SlugListField(serializers.CharField):
             item = item.strip()
             if item and item not in values:
                 values.append(item)
+        if not values and not self.allow_empty_list:
+            raise serializers.ValidationError(
+                f"Give at least one equipment slug, or {NO_EQUIPMENT}."
+            )
         valid = self.slug_choices()
         unknown = [item for item in values if item not in valid]
         if unknown:
@@ -146,6 +151,7 @@ class RoutineSuggestQuerySerializer(serializers.Serializer):
 
     available = SlugListField(
         choices=slug_choices(Equipment.objects, NO_EQUIPMENT),
+        allow_empty_list=False,
         max_length=1000,
         help_text=AVAILABLE_HELP
         + "Required: every suggested exercise is doable with only this equipment.",

@@ -415,6 +415,12 @@ def test_an_impossible_suggestion_is_a_400_naming_the_constraint(
     ("params", "field", "fragment"),
     [
         ({}, "available", "This field is required."),
+        ({"available": ""}, "available", "may not be blank"),
+        (
+            {"available": " , "},
+            "available",
+            "Give at least one equipment slug, or none.",
+        ),
         ({"available": "kettlebell"}, "available", "Unknown value 'kettlebell'"),
         ({"available": "none", "count": "4"}, "count", "Valid values: 2, 3."),
         ({"available": "none", "count": "two"}, "count", "Unknown value 'two'"),
@@ -526,3 +532,10 @@ def test_the_documented_examples_match_real_answers(api_client, seeded_content):
 
     unmet = api_client.get(SUGGEST, {"available": "stability-ball", "count": 3})
     assert unmet.json() == UNMET_SUGGESTION
+
+
+@pytest.mark.parametrize("path", [LIST, "/api/routines/desk-break", SUGGEST])
+def test_head_and_options_are_answered(api_client, seeded_content, path):
+    params = {"available": "none"} if path == SUGGEST else {}
+    assert api_client.head(path, params).status_code == 200
+    assert api_client.options(path).status_code == 200
