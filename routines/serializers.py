@@ -40,6 +40,8 @@ class EffectiveDoseSerializer(serializers.Serializer):
 
 
 class RoutineItemSerializer(serializers.ModelSerializer):
+    """One exercise of a routine, at its place, with its effective dose."""
+
     exercise = RoutineExerciseSerializer(read_only=True)
     dose = EffectiveDoseSerializer(read_only=True)
     dose_text = serializers.CharField(
@@ -162,6 +164,8 @@ class RoutineSerializer(serializers.ModelSerializer):
 
 
 class GuidanceSerializer(serializers.Serializer):
+    """A piece of the article's general guidance."""
+
     slug = serializers.SlugField()
     title = serializers.CharField()
     text = serializers.CharField()
