@@ -9,6 +9,7 @@ from drf_spectacular.views import (
 )
 
 from exercises.urls import router as exercises_router
+from routines.urls import router as routines_router
 
 from . import health
 from .api import api_root_view
@@ -21,6 +22,7 @@ urlpatterns = [
         r"^api/?$",
         api_root_view(
             exercises_router,
+            routines_router,
             extra=[("schema", "schema"), ("docs", "swagger-ui"), ("redoc", "redoc")],
         ),
         name="api-root",
@@ -35,6 +37,7 @@ urlpatterns = [
         r"^api/redoc/?$", SpectacularRedocView.as_view(url_name="schema"), name="redoc"
     ),
     path("api/", include("exercises.urls")),
+    path("api/", include("routines.urls")),
     # Probes for load balancers and orchestrators (README "Deployment").
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),

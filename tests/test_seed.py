@@ -16,6 +16,7 @@ from exercises.models import (
     Variation,
 )
 from exercises.services import SeedError, content_seed
+from routines.models import RoutineItem
 
 
 def test_seed_loads_every_muscle_equipment_exercise_step_and_guideline(seeded):
@@ -170,16 +171,16 @@ def test_seeding_twice_changes_nothing(seeded):
     report = content_seed()
     assert not report.changed
     assert report.skipped == []
-    assert len(report.unchanged) == 38
+    assert len(report.unchanged) == 43  # 38 exercise-app objects and 5 routines
     assert {e.slug: e.updated_at for e in Exercise.objects.all()} == before
     assert sorted(ExerciseStep.objects.values_list("pk", flat=True)) == step_ids
 
 
 def test_seed_command_reports_its_work(db, capsys):
     call_command("seed")
-    assert "38 created" in capsys.readouterr().out
+    assert "43 created" in capsys.readouterr().out
     call_command("seed")
-    assert "0 created, 0 updated, 38 unchanged, 0 skipped" in capsys.readouterr().out
+    assert "0 created, 0 updated, 43 unchanged, 0 skipped" in capsys.readouterr().out
 
 
 def test_seed_keeps_an_editors_change(seeded):
@@ -198,6 +199,8 @@ def test_seed_keeps_an_editors_change(seeded):
 
 
 def test_seed_keeps_an_editors_deletion(seeded):
+    # A routine protects its exercises; an editor removes it from the routine first.
+    RoutineItem.objects.filter(exercise__slug="stepups").delete()
     Exercise.objects.get(slug="stepups").delete()
     report = content_seed()
     assert "exercise stepups (deleted by an editor)" in report.skipped
@@ -208,6 +211,8 @@ def test_overwrite_restores_the_fixture_content(seeded):
     ExerciseStep.objects.filter(exercise__slug="glute-bridges", position=4).update(
         text="Edited."
     )
+    # A routine protects its exercises; an editor removes it from the routine first.
+    RoutineItem.objects.filter(exercise__slug="stepups").delete()
     Exercise.objects.get(slug="stepups").delete()
 
     report = content_seed(overwrite=True)
