@@ -1,5 +1,7 @@
 from django import forms
 from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
 
 from .models import (
     Equipment,
@@ -98,7 +100,7 @@ class ExerciseAdmin(OrderedInlineSaveMixin, admin.ModelAdmin):
     search_fields = ["name", "slug", "aliases"]
     ordering = ["name"]
     prepopulated_fields = {"slug": ("name",)}
-    readonly_fields = ["uuid", "created_at", "updated_at"]
+    readonly_fields = ["uuid", "created_at", "updated_at", "diagram"]
     inlines = [
         ExerciseStepInline,
         ExerciseMuscleInline,
@@ -125,7 +127,22 @@ class ExerciseAdmin(OrderedInlineSaveMixin, admin.ModelAdmin):
         ),
         ("Advice", {"fields": ["tips", "cautions"]}),
         ("Source", {"fields": ["source", "created_at", "updated_at"]}),
+        ("Muscle diagram", {"fields": ["diagram"]}),
     ]
+
+    @admin.display(description="Diagram")
+    def diagram(self, obj):
+        if obj is None or obj.pk is None:
+            return "Shown once the exercise is saved."
+        url = reverse("exercise-diagram", kwargs={"slug": obj.slug})
+        # The version parameter makes the browser fetch the diagram again after a save.
+        return format_html(
+            '<img src="{}?v={}" alt="Muscles worked by {}" class="exercise-diagram" '
+            'style="max-width: 100%; height: auto; border: 1px solid #ddd">',
+            url,
+            int(obj.updated_at.timestamp()),
+            obj.name,
+        )
 
 
 @admin.register(Muscle)
