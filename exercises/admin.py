@@ -1,8 +1,8 @@
 from django import forms
 from django.contrib import admin
-from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
+from .diagrams import exercise_diagram_svg
 from .models import (
     Equipment,
     Exercise,
@@ -134,15 +134,8 @@ class ExerciseAdmin(OrderedInlineSaveMixin, admin.ModelAdmin):
     def diagram(self, obj):
         if obj is None or obj.pk is None:
             return "Shown once the exercise is saved."
-        url = reverse("exercise-diagram", kwargs={"slug": obj.slug})
-        # The version parameter makes the browser fetch the diagram again after a save.
-        return format_html(
-            '<img src="{}?v={}" alt="Muscles worked by {}" class="exercise-diagram" '
-            'style="max-width: 100%; height: auto; border: 1px solid #ddd">',
-            url,
-            int(obj.updated_at.timestamp()),
-            obj.name,
-        )
+        # Inline rather than an <img>, so a save shows at once, never a cached image.
+        return mark_safe(exercise_diagram_svg(obj))  # every name in it is escaped
 
 
 @admin.register(Muscle)
