@@ -17,6 +17,8 @@ from rest_framework.exceptions import NotFound
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.views import APIView
 
+from hipext.api import StrictQueryParamsMixin
+
 from .models import Exercise, ExerciseMuscle, Muscle, MuscleRole
 
 SVG_CONTENT_TYPE = "image/svg+xml"
@@ -308,7 +310,7 @@ class SVGRenderer(BaseRenderer):
         return JSONRenderer().render(data)
 
 
-class ExerciseDiagramView(APIView):
+class ExerciseDiagramView(StrictQueryParamsMixin, APIView):
     """An SVG body map of the muscles an exercise works, primary and secondary."""
 
     renderer_classes = [SVGRenderer]
@@ -319,6 +321,7 @@ class ExerciseDiagramView(APIView):
         parameters=[
             OpenApiParameter("slug", OpenApiTypes.STR, OpenApiParameter.PATH),
         ],
+        # The 400 and 404 problem-details responses come from hipext.schema.
         responses={
             (200, SVG_CONTENT_TYPE): OpenApiResponse(
                 response=OpenApiTypes.STR,
@@ -327,10 +330,6 @@ class ExerciseDiagramView(APIView):
                     "muscles solid, secondary hatched, with a legend, a <title> and a "
                     "<desc> naming the muscles."
                 ),
-            ),
-            (404, "application/problem+json"): OpenApiResponse(
-                response=OpenApiTypes.OBJECT,
-                description="No exercise has this slug (problem details).",
             ),
         },
     )

@@ -227,3 +227,21 @@ def test_admin_change_page_shows_the_diagram(seeded, admin_client):
 
     assert '<title id="diagram-glute-bridges-title">' in change.content.decode()
     assert "Shown once the exercise is saved." in add.content.decode()
+
+
+def test_exercise_representation_links_its_diagram(seeded, api_client):
+    detail = api_client.get(reverse("exercise-detail", kwargs={"slug": "stepups"}))
+
+    diagram_url = detail.json()["diagram_url"]
+    assert diagram_url == "http://testserver/api/exercises/stepups/diagram.svg"
+    image = api_client.get(diagram_url)
+    assert image.status_code == 200
+    assert image["Content-Type"] == SVG_CONTENT_TYPE
+
+
+def test_unknown_query_parameter_is_a_400_problem(seeded, diagram_get):
+    response = diagram_get("stepups", data={"colour": "red"})
+
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/problem+json"
+    assert "colour" in response.json()["errors"]
