@@ -33,6 +33,8 @@ urlpatterns = [
     re_path(
         r"^api/redoc/?$", SpectacularRedocView.as_view(url_name="schema"), name="redoc"
     ),
+    # Embeddable exercise cards (/embed/exercises/<slug>) and /api/oembed.
+    path("", include("exercises.embed")),
     path("api/", include("exercises.urls")),
 ]
 

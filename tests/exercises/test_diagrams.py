@@ -245,3 +245,10 @@ def test_unknown_query_parameter_is_a_400_problem(seeded, diagram_get):
     assert response.status_code == 400
     assert response["Content-Type"] == "application/problem+json"
     assert "colour" in response.json()["errors"]
+
+
+def test_embed_card_shows_the_diagram(seeded, client):
+    response = client.get(reverse("exercise-card", kwargs={"slug": "hip-thrust"}))
+
+    diagram_url = reverse("exercise-diagram", kwargs={"slug": "hip-thrust"})
+    assert f'<img class="diagram" src="{diagram_url}"' in response.content.decode()
