@@ -79,8 +79,10 @@ SKIN = {"fill": "#f6f1ea", "stroke": "#7d7268"}
 
 MARGIN = 20
 GAP = 40
-LEGEND_LINE = 18
-LEGEND_WRAP = 62  # characters per legend line at the font size used
+# Large enough to read when a card scales the image down to a phone's width.
+LEGEND_FONT_SIZE = 16
+LEGEND_LINE = 21
+LEGEND_WRAP = 48  # characters per legend line at that size
 WIDTH = 2 * FIGURE_WIDTH + GAP + 2 * MARGIN
 COORDINATE = re.compile(r"(-?\d+(?:\.\d+)?),(-?\d+(?:\.\d+)?)")
 
@@ -233,7 +235,7 @@ def render_diagram(*, exercise_name, muscles, names, id_prefix="diagram"):
         parts.append(
             f'<g transform="translate({x},{MARGIN})" '
             f'aria-label="{view} view">'
-            f'<text x="{MIDLINE:g}" y="12" text-anchor="middle" font-size="14" '
+            f'<text x="{MIDLINE:g}" y="12" text-anchor="middle" font-size="16" '
             f'font-weight="600" fill="#222">{view}</text>'
             f'<g transform="translate(0,24)">'
             # Filled as two halves, outlined without the midline so no seam shows.
@@ -250,10 +252,10 @@ def render_diagram(*, exercise_name, muscles, names, id_prefix="diagram"):
         parts.append("</g></g>")
 
     y = legend_top
-    parts.append('<g aria-label="Legend" font-size="13" fill="#222">')
+    parts.append(f'<g aria-label="Legend" font-size="{LEGEND_FONT_SIZE}" fill="#222">')
     for role, lines in legend:
         parts.append(
-            f'<rect x="{MARGIN}" y="{y - 12}" width="22" height="14" '
+            f'<rect x="{MARGIN}" y="{y - 14}" width="22" height="16" '
             f"{_attrs(STYLES[role], prefix)}/>"
         )
         for line in lines:
@@ -265,7 +267,7 @@ def render_diagram(*, exercise_name, muscles, names, id_prefix="diagram"):
         y += 8
     if footnote:
         parts.append(
-            f'<text x="{MARGIN}" y="{y}" font-size="12" fill="#555">'
+            f'<text x="{MARGIN}" y="{y}" font-size="14" fill="#555">'
             "* not shown in the drawing</text>"
         )
     parts.append("</g></svg>")
