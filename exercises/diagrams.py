@@ -275,7 +275,7 @@ def render_diagram(*, exercise_name, muscles, names, id_prefix="diagram"):
 
 
 def exercise_diagram_svg(exercise):
-    """The diagram of a saved exercise, in three queries (links, the muscle tree)."""
+    """The diagram of a saved exercise, in two queries (its muscles, the muscle tree)."""
     links = ExerciseMuscle.objects.filter(exercise=exercise).select_related("muscle")
     children, names = {}, {}
     for slug, name, group_slug in Muscle.objects.values_list(

@@ -1,10 +1,11 @@
 import xml.etree.ElementTree as ET
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
 from exercises.diagrams import DRAWN_SLUGS, SVG_CONTENT_TYPE, exercise_diagram_svg
-from exercises.models import MuscleRole
+from exercises.models import Exercise, Muscle, MuscleRole
 from tests.factories import ExerciseFactory, ExerciseMuscleFactory, MuscleFactory
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -44,8 +45,6 @@ def diagram_get(client):
 
 
 def test_seeded_muscles_all_have_a_region_or_a_group_with_regions(seeded):
-    from exercises.models import Muscle
-
     for muscle in Muscle.objects.prefetch_related("members"):
         slugs = {muscle.slug} | {member.slug for member in muscle.members.all()}
         assert slugs & DRAWN_SLUGS, muscle.slug
@@ -216,8 +215,6 @@ def test_write_methods_are_not_allowed(seeded, client):
 
 
 def test_admin_change_page_shows_the_diagram(seeded, admin_client):
-    from exercises.models import Exercise
-
     exercise = Exercise.objects.get(slug="glute-bridges")
 
     change = admin_client.get(
@@ -252,3 +249,24 @@ def test_embed_card_shows_the_diagram(seeded, client):
 
     diagram_url = reverse("exercise-diagram", kwargs={"slug": "hip-thrust"})
     assert f'<img class="diagram" src="{diagram_url}"' in response.content.decode()
+
+
+@pytest.mark.skipif(
+    "hipext.caching.ApiCachingMiddleware" not in settings.MIDDLEWARE,
+    reason="the API's HTTP caching middleware (hipext.caching) is not installed",
+)
+def test_diagram_is_cached_like_the_api_and_a_rename_shows_at_once(seeded, diagram_get):
+    first = diagram_get("glute-bridges")
+    etag = first["ETag"]
+
+    assert "public" in first["Cache-Control"]
+    assert diagram_get("glute-bridges", HTTP_IF_NONE_MATCH=etag).status_code == 304
+
+    muscle = Muscle.objects.get(slug="gluteus-maximus")
+    muscle.name = "Great glute"
+    muscle.save()
+    renamed = diagram_get("glute-bridges", HTTP_IF_NONE_MATCH=etag)
+
+    assert renamed.status_code == 200
+    assert renamed["ETag"] != etag
+    assert "Primary: Great glute" in legend_text(parse(renamed.content))
