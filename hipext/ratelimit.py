@@ -160,9 +160,12 @@ def counter_hit(cache, key, period, now):
     # A little longer than the window, so a slow clock elsewhere still finds it.
     timeout = period + 5
     if isinstance(cache, RedisCache):
-        # One round trip instead of add + exists + incr.
+        # One round trip instead of add + exists + incr, on a client kept with the
+        # cache (Django builds a new one for every operation).
         full_key = cache.make_and_validate_key(key)
-        client = cache._cache.get_client(full_key, write=True)
+        client = getattr(cache, "_ratelimit_client", None)
+        if client is None:
+            client = cache._ratelimit_client = cache._cache.get_client(write=True)
         pipe = client.pipeline(transaction=False)
         pipe.set(full_key, 0, ex=timeout, nx=True)
         pipe.incr(full_key)
@@ -223,6 +226,9 @@ class RateLimitMiddleware:
             logger.exception("Rate-limit counter unavailable; request not counted")
             return self.get_response(request)
         headers = rate_headers(rate, count, reset)
+        if count > rate.limit or problem is not None:
+            # Said to this client, now: no shared cache may keep it.
+            headers["Cache-Control"] = "no-store"
         if count > rate.limit:
             headers["Retry-After"] = str(reset)
             return ProblemResponse(

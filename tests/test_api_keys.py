@@ -127,6 +127,7 @@ def test_revoked_key_is_rejected_with_401(limited, client, issued_key):
     assert response.status_code == 401
     assert response.headers["Content-Type"] == PROBLEM_CONTENT_TYPE
     assert response.headers["WWW-Authenticate"] == 'Api-Key realm="hipext"'
+    assert response.headers["Cache-Control"] == "no-store"
     assert response.json()["detail"] == "The API key has been revoked."
 
 

@@ -80,6 +80,7 @@ def test_anonymous_client_gets_limit_then_429_with_retry_after(limited, client):
     limited_response = responses[-1]
     assert limited_response.headers["Retry-After"] == "50"
     assert limited_response.headers["Content-Type"] == PROBLEM_CONTENT_TYPE
+    assert limited_response.headers["Cache-Control"] == "no-store"
     body = limited_response.json()
     assert body["status"] == 429
     assert body["title"] == "Too Many Requests"

@@ -71,6 +71,12 @@ def built_exercise(db):
     return exercise
 
 
+@pytest.fixture
+def glute_bridges(db):
+    """Just enough of the seeded exercise for card and oEmbed plumbing."""
+    return ExerciseFactory(name="Glute bridges", slug="glute-bridges")
+
+
 def test_card_shows_the_exercise_with_steps_in_order(client, built_exercise):
     response = client.get("/embed/exercises/bench-bridge")
 
@@ -122,7 +128,7 @@ def test_card_is_self_contained_sets_no_cookie_and_needs_no_script(client, seede
     assert "url(" not in response.content.decode()
 
 
-def test_card_may_be_framed_anywhere(client, seeded):
+def test_card_may_be_framed_anywhere(client, glute_bridges):
     response = client.get(CARD)
 
     assert "X-Frame-Options" not in response.headers
@@ -138,7 +144,7 @@ def test_everything_else_refuses_framing(client, db, path):
     assert response.headers["X-Frame-Options"] == "DENY"
 
 
-def test_card_carries_an_oembed_discovery_link(client, seeded):
+def test_card_carries_an_oembed_discovery_link(client, glute_bridges):
     elements = Elements(client.get(CARD).content.decode())
 
     [alternate] = [link for link in elements.all("link") if link["rel"] == "alternate"]
@@ -150,7 +156,7 @@ def test_card_carries_an_oembed_discovery_link(client, seeded):
     assert client.get(alternate["href"]).status_code == 200
 
 
-def test_card_answers_with_or_without_a_trailing_slash(client, seeded):
+def test_card_answers_with_or_without_a_trailing_slash(client, glute_bridges):
     assert client.get(CARD + "/").content == client.get(CARD).content
 
 
@@ -235,7 +241,7 @@ def oembed(client, **params):
     return client.get("/api/oembed", params)
 
 
-def test_oembed_describes_the_card_per_the_spec(client, seeded):
+def test_oembed_describes_the_card_per_the_spec(client, glute_bridges):
     response = oembed(client, url=CARD_URL, format="json")
 
     assert response.status_code == 200
@@ -258,11 +264,11 @@ def test_oembed_describes_the_card_per_the_spec(client, seeded):
     assert iframe["title"] == "Glute bridges – exercise card"
 
 
-def test_oembed_defaults_to_json(client, seeded):
+def test_oembed_defaults_to_json(client, glute_bridges):
     assert oembed(client, url=CARD_URL).json()["type"] == "rich"
 
 
-def test_oembed_keeps_within_maxwidth_and_maxheight(client, seeded):
+def test_oembed_keeps_within_maxwidth_and_maxheight(client, glute_bridges):
     body = oembed(client, url=CARD_URL, maxwidth="320", maxheight="400").json()
 
     assert (body["width"], body["height"]) == (320, 400)
@@ -270,13 +276,13 @@ def test_oembed_keeps_within_maxwidth_and_maxheight(client, seeded):
     assert (iframe["width"], iframe["height"]) == ("320", "400")
 
 
-def test_oembed_never_grows_past_the_card_size(client, seeded):
+def test_oembed_never_grows_past_the_card_size(client, glute_bridges):
     body = oembed(client, url=CARD_URL, maxwidth="2000", maxheight="2000").json()
 
     assert (body["width"], body["height"]) == (480, 720)
 
 
-def test_oembed_keeps_the_scheme_and_host_of_the_url(client, seeded, settings):
+def test_oembed_keeps_the_scheme_and_host_of_the_url(client, glute_bridges, settings):
     settings.ALLOWED_HOSTS = ["testserver", "api.example.org"]
 
     body = oembed(client, url="https://api.example.org/embed/exercises/glute-bridges/")
@@ -297,7 +303,7 @@ def test_oembed_keeps_the_scheme_and_host_of_the_url(client, seeded, settings):
         "http://[invalid/embed/exercises/glute-bridges",
     ],
 )
-def test_oembed_is_404_for_anything_but_a_card(client, seeded, url):
+def test_oembed_is_404_for_anything_but_a_card(client, glute_bridges, url):
     response = oembed(client, url=url)
 
     assert response.status_code == 404
@@ -313,21 +319,21 @@ def test_oembed_without_url_is_400_problem_details(client, db):
 
 
 @pytest.mark.parametrize("value", ["0", "-5", "wide", "1.5"])
-def test_oembed_with_bad_maxwidth_is_400(client, seeded, value):
+def test_oembed_with_bad_maxwidth_is_400(client, glute_bridges, value):
     response = oembed(client, url=CARD_URL, maxwidth=value)
 
     assert response.status_code == 400
     assert "maxwidth" in response.json()["detail"]
 
 
-def test_oembed_xml_is_501(client, seeded):
+def test_oembed_xml_is_501(client, glute_bridges):
     response = oembed(client, url=CARD_URL, format="xml")
 
     assert response.status_code == 501
     assert response.json()["status"] == 501
 
 
-def test_oembed_answers_with_or_without_a_trailing_slash(client, seeded):
+def test_oembed_answers_with_or_without_a_trailing_slash(client, glute_bridges):
     assert client.get("/api/oembed/", {"url": CARD_URL}).json() == (
         oembed(client, url=CARD_URL).json()
     )
