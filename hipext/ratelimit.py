@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
+from django.db.models.signals import post_delete, post_save
 from rest_framework_api_key.models import APIKey
 
 from hipext.errors import ProblemResponse
@@ -132,6 +133,12 @@ def api_key_record(prefix):
 def api_key_record_forget(sender, instance, **kwargs):
     """Revoking, changing or deleting a key takes effect on the next request."""
     caches[settings.API_RATE_CACHE].delete(_record_cache_key(instance.prefix))
+
+
+def api_key_signals_connect():
+    """Drop a key's cached record whenever the key is saved or deleted."""
+    post_save.connect(api_key_record_forget, sender=APIKey)
+    post_delete.connect(api_key_record_forget, sender=APIKey)
 
 
 def api_key_check(key, now):

@@ -204,3 +204,15 @@ def test_locmem_counter_counts_per_window():
     assert counter_hit(cache, "ip:test-window", 60, CLOCK) == (1, 50)
     assert counter_hit(cache, "ip:test-window", 60, CLOCK + 1) == (2, 49)
     assert counter_hit(cache, "ip:test-window", 60, WINDOW_START + 60) == (1, 60)
+
+
+@pytest.mark.parametrize(
+    "path", ["/api", "/api/exercises", "/api/exercises/", "/api/schema"]
+)
+def test_every_api_route_is_counted(limited, client, db, path):
+    limited.ROOT_URLCONF = "hipext.urls"
+
+    response = client.get(path)
+
+    assert response.status_code == 200
+    assert response.headers["RateLimit-Remaining"] == "2"
