@@ -216,5 +216,6 @@ def test_key_grants_no_write_access(limited, client, issued_key):
     response = client.post("/api/oembed", {"url": "x"}, **with_key(key))
 
     assert response.status_code == 405
-    assert response.headers["Allow"] == "GET, HEAD"
+    assert response.headers["Allow"] == "GET, HEAD, OPTIONS"
+    assert response.headers["Content-Type"] == PROBLEM_CONTENT_TYPE
     assert response.headers["RateLimit-Limit"] == "5"
