@@ -27,7 +27,7 @@ def clock(monkeypatch):
 
 
 @pytest.fixture
-def limited(settings, clock):
+def limited(settings, clock, db):
     """Three anonymous requests a minute, counted from a clean cache."""
     settings.ROOT_URLCONF = "tests.urls"
     settings.API_RATE_ANON = "3/minute"

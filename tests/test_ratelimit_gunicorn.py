@@ -63,6 +63,16 @@ def server(tmp_path):
         "REDIS_URL": REDIS_URL,
         "API_RATE_ANON": f"{LIMIT}/minute",
     }
+    root = Path(__file__).resolve().parent.parent
+    # The API's middleware may read the database (content version, keys): give the
+    # server a migrated one of its own.
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--no-input", "-v0"],
+        cwd=root,
+        env=env,
+        check=True,
+        timeout=60,
+    )
     log = (tmp_path / "gunicorn.log").open("w")
     process = subprocess.Popen(
         [
@@ -74,7 +84,7 @@ def server(tmp_path):
             "--timeout=20",
             "hipext.wsgi:application",
         ],
-        cwd=Path(__file__).resolve().parent.parent,
+        cwd=root,
         env=env,
         stdout=log,
         stderr=subprocess.STDOUT,
