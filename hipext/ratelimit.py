@@ -35,6 +35,7 @@ PERIODS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400}
 KEY_RECORD_TIMEOUT = 300
 KEY_RECORD_MISSING = "missing"
 KEYWORD = "api-key"
+MAX_KEY_LENGTH = 200
 
 
 @dataclass(frozen=True)
@@ -144,7 +145,13 @@ def api_key_signals_connect():
 def api_key_check(key, now):
     """``None`` when the key is valid, else why it is not."""
     prefix, dot, _ = key.partition(".")
-    if not dot or not prefix:
+    # Issued keys are an 8-character alphanumeric prefix, a dot and a 32-character
+    # secret; anything far from that never reaches the cache or the database.
+    if (
+        not dot
+        or len(key) > MAX_KEY_LENGTH
+        or not (prefix.isascii() and prefix.isalnum() and len(prefix) <= 16)
+    ):
         return "The API key is malformed: send it exactly as it was issued."
     record = api_key_record(prefix)
     if record == KEY_RECORD_MISSING or not APIKey.objects.key_generator.verify(

@@ -159,6 +159,12 @@ def test_expired_key_is_rejected(limited, client):
     ("sent", "detail"),
     [
         ("not-a-key", "The API key is malformed: send it exactly as it was issued."),
+        (".secret", "The API key is malformed: send it exactly as it was issued."),
+        ("a b:c.secret", "The API key is malformed: send it exactly as it was issued."),
+        (
+            "abc." + "x" * 300,
+            "The API key is malformed: send it exactly as it was issued.",
+        ),
         ("abcdefgh.wrongsecret", "The API key is not known."),
     ],
 )
