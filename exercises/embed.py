@@ -4,7 +4,7 @@ from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
 from django.db.models import Prefetch
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse
 from django.http.request import split_domain_port, validate_host
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
@@ -12,8 +12,15 @@ from django.urls import Resolver404, re_path, resolve, reverse
 from django.utils.html import escape
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_safe
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import serializers
+from rest_framework.exceptions import APIException, NotFound, ValidationError
+from rest_framework.negotiation import DefaultContentNegotiation
+from rest_framework.response import Response
+from rest_framework.views import APIView
 
-from hipext.errors import ProblemResponse
+from hipext.errors import PROBLEM_CONTENT_TYPE
+from hipext.schema import ProblemSerializer
 
 from .models import Exercise, ExerciseEquipment, ExerciseMuscle, MuscleRole
 
@@ -98,16 +105,6 @@ def card_path(slug):
     return reverse("exercise-card", kwargs={"slug": slug})
 
 
-def _dimension(request, name):
-    """A positive integer query parameter, or None when absent."""
-    value = request.GET.get(name)
-    if value in (None, ""):
-        return None
-    if not value.isdigit() or int(value) < 1:
-        raise ValueError(f"{name} must be a positive whole number of pixels.")
-    return int(value)
-
-
 def _card_slug(url):
     """The slug of the exercise card at ``url`` on this service, else None."""
     try:
@@ -128,77 +125,132 @@ def _card_slug(url):
     return match.kwargs["slug"]
 
 
-def oembed(request):
-    """oEmbed 1.0 for exercise cards: ``?url=<card URL>&format=json``."""
-    if request.method not in ("GET", "HEAD"):
-        return ProblemResponse(
-            405,
-            f"{request.method} is not allowed: the API is read-only.",
-            headers={"Allow": "GET, HEAD"},
-            instance=request.get_full_path(),
-        )
-    url = request.GET.get("url", "").strip()
-    if not url:
-        return ProblemResponse(
-            400,
-            "The url parameter is required: the address of an exercise card, "
-            "such as /embed/exercises/glute-bridges on this service.",
-            instance=request.get_full_path(),
-        )
-    response_format = request.GET.get("format", "json").strip().lower()
-    if response_format != "json":
-        return ProblemResponse(
-            501,
-            f"format={response_format} is not supported; use format=json.",
-            instance=request.get_full_path(),
-        )
-    try:
-        max_width = _dimension(request, "maxwidth")
-        max_height = _dimension(request, "maxheight")
-    except ValueError as error:
-        return ProblemResponse(400, str(error), instance=request.get_full_path())
-    slug = _card_slug(url)
-    exercise = (
-        Exercise.objects.filter(slug=slug).only("name", "slug").first()
-        if slug
-        else None
+class OEmbedSerializer(serializers.Serializer):
+    """An oEmbed 1.0 response of type "rich": an iframe holding the exercise card."""
+
+    version = serializers.CharField(help_text='Always "1.0".')
+    type = serializers.CharField(help_text='Always "rich".')
+    title = serializers.CharField(help_text="The exercise's name.")
+    provider_name = serializers.CharField()
+    provider_url = serializers.URLField()
+    cache_age = serializers.IntegerField(help_text="Seconds a consumer may cache this.")
+    html = serializers.CharField(help_text="An <iframe> showing the card.")
+    width = serializers.IntegerField(help_text="Of the iframe, in CSS pixels.")
+    height = serializers.IntegerField(help_text="Of the iframe, in CSS pixels.")
+
+
+class FormatNotImplemented(APIException):
+    status_code = 501
+    default_detail = "Only format=json is supported."
+
+
+class FirstRendererNegotiation(DefaultContentNegotiation):
+    """Ignores ?format=: oEmbed gives it its own meaning (json or xml)."""
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type
+
+
+class OEmbedParamsSerializer(serializers.Serializer):
+    url = serializers.CharField(
+        help_text="The address of an exercise card, e.g. "
+        "https://api.example.org/embed/exercises/glute-bridges."
     )
-    if exercise is None:
-        return ProblemResponse(
-            404,
-            "No exercise card at this url; cards live at /embed/exercises/<slug>.",
-            instance=request.get_full_path(),
-        )
-    parts = urlsplit(url)
-    card_url = f"{parts.scheme}://{parts.netloc}{card_path(exercise.slug)}"
-    width = min(CARD_WIDTH, max_width or CARD_WIDTH)
-    height = min(CARD_HEIGHT, max_height or CARD_HEIGHT)
-    title = f"{exercise.name} – exercise card"
-    html = (
-        f'<iframe src="{escape(card_url)}" width="{width}" height="{height}" '
-        f'title="{escape(title)}" loading="lazy" '
-        'style="border:0;max-width:100%"></iframe>'
+    format = serializers.ChoiceField(
+        choices=["json", "xml"],
+        default="json",
+        help_text="Only json is implemented; xml gives 501.",
     )
-    return JsonResponse(
-        {
-            "version": "1.0",
-            "type": "rich",
-            "title": exercise.name,
-            "provider_name": PROVIDER_NAME,
-            "provider_url": f"{parts.scheme}://{parts.netloc}/",
-            "cache_age": OEMBED_CACHE_AGE,
-            "html": html,
-            "width": width,
-            "height": height,
+    maxwidth = serializers.IntegerField(
+        min_value=1, required=False, help_text="Largest width the consumer can show."
+    )
+    maxheight = serializers.IntegerField(
+        min_value=1, required=False, help_text="Largest height the consumer can show."
+    )
+
+
+@extend_schema_view(
+    get=extend_schema(
+        summary="oEmbed for an exercise card",
+        parameters=[OEmbedParamsSerializer],
+        responses={
+            200: OEmbedSerializer,
+            (400, PROBLEM_CONTENT_TYPE): OpenApiResponse(
+                ProblemSerializer,
+                description="url is missing, or maxwidth or maxheight is not a "
+                "positive whole number.",
+            ),
+            (404, PROBLEM_CONTENT_TYPE): OpenApiResponse(
+                ProblemSerializer,
+                description="url is not an exercise card on this service.",
+            ),
+            (501, PROBLEM_CONTENT_TYPE): OpenApiResponse(
+                ProblemSerializer, description="format=xml: only json is implemented."
+            ),
         },
-        json_dumps_params={"ensure_ascii": False},
+        tags=["embed"],
     )
+)
+class OEmbedView(APIView):
+    """oEmbed 1.0 (https://oembed.com/) for exercise cards, so any page can embed one.
+
+    Other query parameters are ignored: the oEmbed spec lets consumers add their own.
+    """
+
+    content_negotiation_class = FirstRendererNegotiation
+
+    def get(self, request):
+        params = OEmbedParamsSerializer(data=request.query_params)
+        if not params.is_valid():
+            errors = params.errors
+            if set(errors) == {"format"}:
+                raise FormatNotImplemented
+            raise ValidationError(errors)
+        data = params.validated_data
+        if data["format"] != "json":
+            raise FormatNotImplemented
+        url = data["url"].strip()
+        slug = _card_slug(url)
+        exercise = (
+            Exercise.objects.filter(slug=slug).only("name", "slug").first()
+            if slug
+            else None
+        )
+        if exercise is None:
+            raise NotFound(
+                "No exercise card at this url; cards live at /embed/exercises/<slug>."
+            )
+        parts = urlsplit(url)
+        card_url = f"{parts.scheme}://{parts.netloc}{card_path(exercise.slug)}"
+        width = min(CARD_WIDTH, data.get("maxwidth", CARD_WIDTH))
+        height = min(CARD_HEIGHT, data.get("maxheight", CARD_HEIGHT))
+        title = f"{exercise.name} – exercise card"
+        html = (
+            f'<iframe src="{escape(card_url)}" width="{width}" height="{height}" '
+            f'title="{escape(title)}" loading="lazy" '
+            'style="border:0;max-width:100%"></iframe>'
+        )
+        return Response(
+            {
+                "version": "1.0",
+                "type": "rich",
+                "title": exercise.name,
+                "provider_name": PROVIDER_NAME,
+                "provider_url": f"{parts.scheme}://{parts.netloc}/",
+                "cache_age": OEMBED_CACHE_AGE,
+                "html": html,
+                "width": width,
+                "height": height,
+            }
+        )
 
 
 # Both answer with or without a trailing slash, like the rest of the API.
 urlpatterns = [
     re_path(
-        r"^embed/exercises/(?P<slug>[-\w]+)/?$", exercise_card, name="exercise-card"
+        r"^embed/exercises/(?P<slug>[-a-zA-Z0-9_]+)/?$",
+        exercise_card,
+        name="exercise-card",
     ),
-    re_path(r"^api/oembed/?$", oembed, name="oembed"),
+    re_path(r"^api/oembed/?$", OEmbedView.as_view(), name="oembed"),
 ]

@@ -1,5 +1,4 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_delete, post_save
 
 
 class HipextConfig(AppConfig):
@@ -9,11 +8,8 @@ class HipextConfig(AppConfig):
     verbose_name = "hipext"
 
     def ready(self):
-        from rest_framework_api_key.models import APIKey
+        from hipext.ratelimit import api_key_signals_connect
 
-        from hipext.ratelimit import api_key_record_forget
-
-        # Connected here rather than on import of the middleware so that a key revoked
-        # from a shell or a script takes effect at once too.
-        post_save.connect(api_key_record_forget, sender=APIKey)
-        post_delete.connect(api_key_record_forget, sender=APIKey)
+        # Connected here rather than in the middleware so that a key revoked from a
+        # shell or a script takes effect at once too.
+        api_key_signals_connect()

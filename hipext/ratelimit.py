@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
+from django.db.models.signals import post_delete, post_save
 from rest_framework_api_key.models import APIKey
 
 from hipext.errors import ProblemResponse
@@ -34,6 +35,7 @@ PERIODS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400}
 KEY_RECORD_TIMEOUT = 300
 KEY_RECORD_MISSING = "missing"
 KEYWORD = "api-key"
+MAX_KEY_LENGTH = 200
 
 
 @dataclass(frozen=True)
@@ -134,10 +136,22 @@ def api_key_record_forget(sender, instance, **kwargs):
     caches[settings.API_RATE_CACHE].delete(_record_cache_key(instance.prefix))
 
 
+def api_key_signals_connect():
+    """Drop a key's cached record whenever the key is saved or deleted."""
+    post_save.connect(api_key_record_forget, sender=APIKey)
+    post_delete.connect(api_key_record_forget, sender=APIKey)
+
+
 def api_key_check(key, now):
     """``None`` when the key is valid, else why it is not."""
     prefix, dot, _ = key.partition(".")
-    if not dot or not prefix:
+    # Issued keys are an 8-character alphanumeric prefix, a dot and a 32-character
+    # secret; anything far from that never reaches the cache or the database.
+    if (
+        not dot
+        or len(key) > MAX_KEY_LENGTH
+        or not (prefix.isascii() and prefix.isalnum() and len(prefix) <= 16)
+    ):
         return "The API key is malformed: send it exactly as it was issued."
     record = api_key_record(prefix)
     if record == KEY_RECORD_MISSING or not APIKey.objects.key_generator.verify(
@@ -160,9 +174,12 @@ def counter_hit(cache, key, period, now):
     # A little longer than the window, so a slow clock elsewhere still finds it.
     timeout = period + 5
     if isinstance(cache, RedisCache):
-        # One round trip instead of add + exists + incr.
+        # One round trip instead of add + exists + incr, on a client kept with the
+        # cache (Django builds a new one for every operation).
         full_key = cache.make_and_validate_key(key)
-        client = cache._cache.get_client(full_key, write=True)
+        client = getattr(cache, "_ratelimit_client", None)
+        if client is None:
+            client = cache._ratelimit_client = cache._cache.get_client(write=True)
         pipe = client.pipeline(transaction=False)
         pipe.set(full_key, 0, ex=timeout, nx=True)
         pipe.incr(full_key)
@@ -223,6 +240,9 @@ class RateLimitMiddleware:
             logger.exception("Rate-limit counter unavailable; request not counted")
             return self.get_response(request)
         headers = rate_headers(rate, count, reset)
+        if count > rate.limit or problem is not None:
+            # Said to this client, now: no shared cache may keep it.
+            headers["Cache-Control"] = "no-store"
         if count > rate.limit:
             headers["Retry-After"] = str(reset)
             return ProblemResponse(

@@ -174,8 +174,8 @@ CACHES = {
 # N/second, N/minute, N/hour, N/day or N/<seconds>s.
 API_RATE_ANON = os.environ.get("API_RATE_ANON", "120/minute")
 API_RATE_KEY = os.environ.get("API_RATE_KEY", "1200/minute")
-# Paths that are limited.
-API_RATE_PATHS = ("/api/", "/embed/")
+# Path prefixes that are limited (the API root /api included).
+API_RATE_PATHS = ("/api", "/embed")
 # The cache holding the counters and the key records.
 API_RATE_CACHE = "default"
 # Number of reverse proxies in front of the app whose X-Forwarded-For is trusted;

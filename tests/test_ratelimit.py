@@ -27,7 +27,7 @@ def clock(monkeypatch):
 
 
 @pytest.fixture
-def limited(settings, clock):
+def limited(settings, clock, db):
     """Three anonymous requests a minute, counted from a clean cache."""
     settings.ROOT_URLCONF = "tests.urls"
     settings.API_RATE_ANON = "3/minute"
@@ -80,6 +80,7 @@ def test_anonymous_client_gets_limit_then_429_with_retry_after(limited, client):
     limited_response = responses[-1]
     assert limited_response.headers["Retry-After"] == "50"
     assert limited_response.headers["Content-Type"] == PROBLEM_CONTENT_TYPE
+    assert limited_response.headers["Cache-Control"] == "no-store"
     body = limited_response.json()
     assert body["status"] == 429
     assert body["title"] == "Too Many Requests"
@@ -203,3 +204,15 @@ def test_locmem_counter_counts_per_window():
     assert counter_hit(cache, "ip:test-window", 60, CLOCK) == (1, 50)
     assert counter_hit(cache, "ip:test-window", 60, CLOCK + 1) == (2, 49)
     assert counter_hit(cache, "ip:test-window", 60, WINDOW_START + 60) == (1, 60)
+
+
+@pytest.mark.parametrize(
+    "path", ["/api", "/api/exercises", "/api/exercises/", "/api/schema"]
+)
+def test_every_api_route_is_counted(limited, client, db, path):
+    limited.ROOT_URLCONF = "hipext.urls"
+
+    response = client.get(path)
+
+    assert response.status_code == 200
+    assert response.headers["RateLimit-Remaining"] == "2"
