@@ -1,6 +1,8 @@
 from django import forms
 from django.contrib import admin
+from django.utils.safestring import mark_safe
 
+from .diagrams import exercise_diagram_svg
 from .models import (
     Equipment,
     Exercise,
@@ -99,7 +101,7 @@ class ExerciseAdmin(OrderedInlineSaveMixin, admin.ModelAdmin):
     search_fields = ["name", "slug", "aliases"]
     ordering = ["name"]
     prepopulated_fields = {"slug": ("name",)}
-    readonly_fields = ["uuid", "created_at", "updated_at"]
+    readonly_fields = ["uuid", "created_at", "updated_at", "diagram"]
     inlines = [
         ExerciseStepInline,
         ExerciseMuscleInline,
@@ -126,7 +128,15 @@ class ExerciseAdmin(OrderedInlineSaveMixin, admin.ModelAdmin):
         ),
         ("Advice", {"fields": ["tips", "cautions"]}),
         ("Source", {"fields": ["source", "created_at", "updated_at"]}),
+        ("Muscle diagram", {"fields": ["diagram"]}),
     ]
+
+    @admin.display(description="Diagram")
+    def diagram(self, obj):
+        if obj is None or obj.pk is None:
+            return "Shown once the exercise is saved."
+        # Inline rather than an <img>, so a save shows at once, never a cached image.
+        return mark_safe(exercise_diagram_svg(obj))  # every name in it is escaped
 
 
 @admin.register(Muscle)

@@ -70,6 +70,7 @@ STANDING_KICKBACKS = {
             "role": "secondary",
         },
     ],
+    "diagram_url": f"{_API}/exercises/standing-kickbacks/diagram.svg",
     "equipment": [],
     "variations": [
         {

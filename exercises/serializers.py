@@ -209,6 +209,12 @@ class ExerciseSerializer(serializers.ModelSerializer):
         read_only=True,
         help_text="Empty, or only optional items, when no equipment is needed.",
     )
+    diagram_url = serializers.SerializerMethodField(
+        help_text=(
+            "An SVG body map of the muscles worked, primary solid and secondary "
+            "hatched, with a legend and accessible text."
+        )
+    )
     variations = VariationSerializer(many=True, read_only=True)
     tips = serializers.ListField(
         source="tip_list", child=serializers.CharField(), read_only=True
@@ -234,6 +240,7 @@ class ExerciseSerializer(serializers.ModelSerializer):
             "dose_text",
             "steps",
             "muscles",
+            "diagram_url",
             "equipment",
             "variations",
             "tips",
@@ -242,3 +249,9 @@ class ExerciseSerializer(serializers.ModelSerializer):
             "created_at",
             "updated_at",
         ]
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_diagram_url(self, exercise: Exercise) -> str:
+        url = reverse("exercise-diagram", kwargs={"slug": exercise.slug})
+        request = self.context.get("request")
+        return request.build_absolute_uri(url) if request is not None else url

@@ -1,8 +1,11 @@
 """Routes of the exercise content API, included under /api/."""
 
-from hipext.api import OptionalSlashRouter
+from django.urls import re_path
+
+from hipext.api import SLUG_PATTERN, OptionalSlashRouter
 
 from . import views
+from .diagrams import ExerciseDiagramView
 
 router = OptionalSlashRouter()
 router.register("exercises", views.ExerciseViewSet)
@@ -10,4 +13,12 @@ router.register("muscles", views.MuscleViewSet)
 router.register("equipment", views.EquipmentViewSet)
 router.register("guidelines", views.GuidelineViewSet)
 
-urlpatterns = router.urls
+urlpatterns = [
+    # Before the router, whose exercise detail route must never shadow it.
+    re_path(
+        rf"^exercises/(?P<slug>{SLUG_PATTERN})/diagram\.svg/?$",
+        ExerciseDiagramView.as_view(),
+        name="exercise-diagram",
+    ),
+    *router.urls,
+]

@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "routines",
     # HTTP caching, CORS and production serving (hipext/caching.py).
     "corsheaders",
+    # API keys and rate limits (hipext/ratelimit.py).
+    "rest_framework_api_key",
     "hipext.apps.HipextConfig",
 ]
 
@@ -63,6 +65,8 @@ MIDDLEWARE = [
     "corsheaders.middleware.CorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Early, so it counts requests that later middleware answers from a cache.
+    "hipext.ratelimit.RateLimitMiddleware",
     # Before sessions, CSRF and auth: a cached read or a 304 skips them all.
     "hipext.caching.ApiCachingMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -271,3 +275,15 @@ STORAGES = {
         "BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"
     },
 }
+# --- API keys and rate limits (hipext/ratelimit.py) ----------------------------------
+# Requests per period for anonymous clients (per IP) and for each API key:
+# N/second, N/minute, N/hour, N/day or N/<seconds>s.
+API_RATE_ANON = os.environ.get("API_RATE_ANON", "120/minute")
+API_RATE_KEY = os.environ.get("API_RATE_KEY", "1200/minute")
+# Path prefixes that are limited (the API root /api included).
+API_RATE_PATHS = ("/api", "/embed")
+# The cache holding the counters and the key records.
+API_RATE_CACHE = "default"
+# Number of reverse proxies in front of the app whose X-Forwarded-For is trusted;
+# 0 uses REMOTE_ADDR (the client's address when nothing sits in between).
+API_RATE_PROXY_COUNT = int(os.environ.get("API_RATE_PROXY_COUNT", "0"))

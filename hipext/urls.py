@@ -16,6 +16,8 @@ from .api import api_root_view
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    # Embeddable exercise cards (/embed/exercises/<slug>) and /api/oembed.
+    path("", include("exercises.embed")),
     # The public API. Every route answers with or without a trailing slash (no
     # redirect): the routers use "/?" and the fixed routes below do the same.
     re_path(
@@ -36,6 +38,8 @@ urlpatterns = [
     re_path(
         r"^api/redoc/?$", SpectacularRedocView.as_view(url_name="schema"), name="redoc"
     ),
+    # Embeddable exercise cards (/embed/exercises/<slug>) and /api/oembed.
+    path("", include("exercises.embed")),
     path("api/", include("exercises.urls")),
     path("api/", include("routines.urls")),
     # Probes for load balancers and orchestrators (README "Deployment").

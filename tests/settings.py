@@ -13,3 +13,7 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Tests never run collectstatic: WhiteNoise looks files up per request instead of
 # warning at startup that STATIC_ROOT does not exist.
 WHITENOISE_AUTOREFRESH = True
+
+# Generous limits so no test is throttled by accident; rate-limit tests set their own.
+API_RATE_ANON = "1000000/minute"
+API_RATE_KEY = "1000000/minute"

@@ -127,6 +127,7 @@ def test_exercise_detail_carries_everything_in_one_call(api_client):
                 "role": "secondary",
             },
         ],
+        "diagram_url": f"{host}/exercises/glute-bridges/diagram.svg",
         "equipment": [
             {
                 "slug": "dumbbell",
