@@ -9,6 +9,7 @@ from django.test import Client
 from hipext import ratelimit
 from hipext.errors import PROBLEM_CONTENT_TYPE
 from hipext.ratelimit import Rate, counter_hit, rate_parse
+from tests.conftest import require_redis
 
 PING = "/api/test-ping"
 # Ten seconds into a one-minute window, so a test's requests never straddle two.
@@ -183,6 +184,7 @@ def test_requests_pass_uncounted_when_the_cache_is_down(limited, client, monkeyp
 @pytest.fixture
 def redis_cache():
     """A Redis cache on the test database number, emptied before and after."""
+    require_redis()
     redis = RedisCache("redis://127.0.0.1:6379/4", {"KEY_PREFIX": "hipext-test"})
     redis.clear()
     yield redis

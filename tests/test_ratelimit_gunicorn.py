@@ -14,6 +14,8 @@ from pathlib import Path
 import pytest
 import redis
 
+from tests.conftest import require_redis
+
 REDIS_URL = "redis://127.0.0.1:6379/4"
 LIMIT = 10
 REQUESTS = 24
@@ -51,6 +53,7 @@ def fetch(url):
 @pytest.fixture
 def server(tmp_path):
     """gunicorn with two workers on a free loopback port, limited to 10/minute."""
+    require_redis()
     redis.Redis.from_url(REDIS_URL).flushdb()
     port = free_port()
     env = {

@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from tests.conftest import require_redis
+
 pytestmark = pytest.mark.slow
 
 REDIS_URL = "redis://127.0.0.1:6379/3"
@@ -35,6 +37,7 @@ def fetch(url, headers=None):
 
 @pytest.fixture(scope="module")
 def production_env(tmp_path_factory):
+    require_redis()
     tmp_path = tmp_path_factory.mktemp("serving")
     port = free_port()
     env = {

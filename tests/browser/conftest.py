@@ -14,6 +14,8 @@ from unittest import mock
 import pytest
 from django.conf import settings
 
+from tests.conftest import skip_unless
+
 CHROMIUM = "/usr/bin/chromium"
 # The Chromium the browser tests drive is Debian's (the playwright download is not
 # used); these flags keep it headless, in a container, and off every network but ours.
@@ -45,8 +47,10 @@ def pytest_terminal_summary(terminalreporter):
 # too, and the rest of the suite (async_to_sync, asyncio.run) must not run beside it.
 @pytest.fixture(scope="module")
 def chromium():
-    if not os.access(CHROMIUM, os.X_OK):
-        pytest.skip(f"{CHROMIUM} is missing: apt-get install -y chromium")
+    skip_unless(
+        os.access(CHROMIUM, os.X_OK),
+        f"{CHROMIUM} is missing: apt-get install -y chromium",
+    )
     from playwright.sync_api import sync_playwright
 
     # Playwright's sync API keeps an event loop running in this thread for as long

@@ -20,6 +20,7 @@ from exercises.models import (
 from exercises.services import FIXTURES_DIR, content_seed
 from hipext import caching
 from hipext.models import ContentVersion
+from tests.conftest import require_redis
 from tests.factories import EquipmentFactory, full_exercise
 from tests.hipext import urls as stand_in
 
@@ -441,6 +442,7 @@ def test_seed_records_are_not_content(db):
 
 @pytest.fixture
 def redis_cache(settings):
+    require_redis()
     settings.CACHES = {
         "default": {
             "BACKEND": "hipext.redis_cache.RedisCache",
