@@ -1,8 +1,12 @@
 """Exercise queries shared by the exercise API, routines and the routine builder."""
 
-from django.db.models import Exists, OuterRef, Q
+from django.contrib.postgres.aggregates import StringAgg
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.db import connections
+from django.db.models import Exists, OuterRef, Q, Subquery, TextField, Value
+from django.db.models.functions import Coalesce
 
-from .models import ExerciseEquipment, Requirement
+from .models import ExerciseEquipment, ExerciseStep, Requirement
 
 NO_EQUIPMENT = "none"
 
@@ -48,3 +52,51 @@ def muscle_family_q(slugs, path="muscle"):
         | Q(**{f"{path}__group__slug__in": slugs})
         | Q(**{f"{path}__group__group__slug__in": slugs})
     )
+
+
+def exercises_matching(queryset, text):
+    """Exercises matching ``text`` in their names, aliases, summary or steps, best first.
+
+    PostgreSQL ranks a full-text search (English stemming, web-search syntax, names
+    and aliases weighted above the summary, then the steps). Other databases get a
+    portable fallback: every word must appear somewhere, ordered by name. Either way
+    it is one query (the steps are a subquery, not a join).
+    """
+    words = text.split()
+    if not words:
+        return queryset
+    if connections[queryset.db].vendor == "postgresql":
+        steps = (
+            ExerciseStep.objects.filter(exercise=OuterRef("pk"))
+            .order_by()
+            .values("exercise")
+            .annotate(text=StringAgg("text", delimiter=" "))
+            .values("text")
+        )
+        vector = (
+            SearchVector("name", "aliases", weight="A", config="english")
+            + SearchVector("summary", weight="B", config="english")
+            + SearchVector(
+                Coalesce(Subquery(steps), Value(""), output_field=TextField()),
+                weight="C",
+                config="english",
+            )
+        )
+        query = SearchQuery(text, search_type="websearch", config="english")
+        return (
+            queryset.annotate(search=vector, search_rank=SearchRank(vector, query))
+            .filter(search=query)
+            .order_by("-search_rank", "name")
+        )
+    for word in words:
+        queryset = queryset.filter(
+            Q(name__icontains=word)
+            | Q(aliases__icontains=word)
+            | Q(summary__icontains=word)
+            | Exists(
+                ExerciseStep.objects.filter(
+                    exercise=OuterRef("pk"), text__icontains=word
+                )
+            )
+        )
+    return queryset.order_by("name")

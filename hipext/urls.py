@@ -1,8 +1,40 @@
 """hipext URL configuration."""
 
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path, re_path
+from drf_spectacular.views import (
+    SpectacularAPIView,
+    SpectacularRedocView,
+    SpectacularSwaggerView,
+)
+
+from exercises.urls import router as exercises_router
+
+from .api import api_root_view
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    # The public API. Every route answers with or without a trailing slash (no
+    # redirect): the routers use "/?" and the fixed routes below do the same.
+    re_path(
+        r"^api/?$",
+        api_root_view(
+            exercises_router,
+            extra=[("schema", "schema"), ("docs", "swagger-ui"), ("redoc", "redoc")],
+        ),
+        name="api-root",
+    ),
+    re_path(r"^api/schema/?$", SpectacularAPIView.as_view(), name="schema"),
+    re_path(
+        r"^api/docs/?$",
+        SpectacularSwaggerView.as_view(url_name="schema"),
+        name="swagger-ui",
+    ),
+    re_path(
+        r"^api/redoc/?$", SpectacularRedocView.as_view(url_name="schema"), name="redoc"
+    ),
+    path("api/", include("exercises.urls")),
 ]
+
+# Problem details for unknown /api paths; Django's page elsewhere.
+handler404 = "hipext.api.page_not_found"

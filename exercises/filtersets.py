@@ -1,0 +1,250 @@
+"""Filters of the exercise content API; multi-valued ones take comma-separated values."""
+
+import datetime
+
+import django_filters
+from django import forms
+from django.db.models import Case, Exists, IntegerField, OuterRef, Q, Value, When
+from django.utils.dateparse import parse_date, parse_datetime
+from rest_framework.exceptions import ValidationError
+
+from hipext.filters import CommaSeparatedFilter, StrictChoiceFilter, slug_choices
+
+from .models import (
+    Difficulty,
+    Equipment,
+    Exercise,
+    ExerciseMuscle,
+    HipRole,
+    Laterality,
+    Muscle,
+    MuscleRole,
+    Position,
+)
+from .selectors import (
+    NO_EQUIPMENT,
+    exercises_doable_with,
+    exercises_matching,
+    exercises_needing_no_equipment,
+    exercises_using_any,
+    muscle_family_q,
+)
+
+ORDERING_FIELDS = {
+    "name": "name",
+    "difficulty": "difficulty_rank",
+    "updated_at": "updated_at",
+}
+
+
+def difficulty_rank():
+    """0 for beginner, 1 for intermediate, 2 for advanced: sorts by level, not by name."""
+    return Case(
+        *(
+            When(difficulty=level, then=Value(rank))
+            for rank, level in enumerate(Difficulty.values)
+        ),
+        output_field=IntegerField(),
+    )
+
+
+class DateTimeOrDateField(forms.Field):
+    """An ISO 8601 date-time or date (midnight UTC); naive times are UTC."""
+
+    widget = forms.TextInput
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        value = value.strip()
+        try:
+            parsed = parse_datetime(value)
+            if parsed is None:
+                date = parse_date(value)
+                parsed = date and datetime.datetime.combine(date, datetime.time.min)
+        except ValueError:  # well formed but impossible, such as month 13
+            parsed = None
+        if parsed is None:
+            raise forms.ValidationError(
+                "%(value)s is not an ISO 8601 date or date-time, such as 2025-01-31 "
+                "or 2025-01-31T09:30:00Z (encode a + offset as %%2B).",
+                params={"value": repr(value)},
+            )
+        if parsed.tzinfo is None:
+            parsed = parsed.replace(tzinfo=datetime.UTC)
+        try:
+            return parsed.astimezone(datetime.UTC)
+        except OverflowError:
+            raise forms.ValidationError(
+                "%(value)s is out of range.", params={"value": repr(value)}
+            ) from None
+
+
+class DateTimeOrDateFilter(django_filters.IsoDateTimeFilter):
+    field_class = DateTimeOrDateField
+
+
+class ExerciseFilterSet(django_filters.FilterSet):
+    equipment = CommaSeparatedFilter(
+        method="filter_equipment",
+        choices=slug_choices(Equipment.objects, NO_EQUIPMENT),
+        help_text=(
+            "Exercises that use any of these equipment slugs, required or optional "
+            "(any-of). `none` means exercises that need no equipment at all."
+        ),
+    )
+    available = CommaSeparatedFilter(
+        method="filter_available",
+        choices=slug_choices(Equipment.objects, NO_EQUIPMENT),
+        help_text=(
+            "Exercises that can be done with only this equipment: every required item, "
+            "or one of its alternatives, is in the list. `none` alone equals "
+            "`equipment=none`."
+        ),
+    )
+    muscle = CommaSeparatedFilter(
+        method="filter_muscle",
+        choices=slug_choices(Muscle.objects),
+        help_text=(
+            "Exercises working any of these muscle slugs (any-of); a group such as "
+            "`hamstrings` matches its members. Narrow it with `role`."
+        ),
+    )
+    role = StrictChoiceFilter(
+        method="filter_role",
+        choices=MuscleRole.choices,
+        help_text="With `muscle`: only where those muscles have this role.",
+    )
+    difficulty = CommaSeparatedFilter(
+        choices=Difficulty.choices,
+        help_text="Any of these levels.",
+    )
+    max_difficulty = StrictChoiceFilter(
+        method="filter_max_difficulty",
+        choices=Difficulty.choices,
+        help_text="This level and the easier ones (intermediate: beginner and intermediate).",
+    )
+    laterality = CommaSeparatedFilter(
+        choices=Laterality.choices,
+        help_text="Any of these.",
+    )
+    position = CommaSeparatedFilter(
+        choices=Position.choices,
+        help_text="Any of these starting positions.",
+    )
+    search = django_filters.CharFilter(
+        method="filter_search",
+        max_length=200,
+        help_text=(
+            "Words to find in names, aliases, summary and steps. Ranked full-text "
+            "search (results best first unless `ordering` is given) on PostgreSQL; "
+            "every word as a substring on SQLite."
+        ),
+    )
+    updated_since = DateTimeOrDateFilter(
+        field_name="updated_at",
+        lookup_expr="gte",
+        help_text=(
+            "Exercises changed at or after this ISO 8601 date-time (or date, from "
+            "midnight UTC), for apps that sync."
+        ),
+    )
+    # Declared last: filters run in declaration order, so it overrides search's ranking.
+    ordering = CommaSeparatedFilter(
+        method="filter_ordering",
+        choices=[
+            (f"{sign}{name}", f"{name} {direction}")
+            for name in ORDERING_FIELDS
+            for sign, direction in (("", "ascending"), ("-", "descending"))
+        ],
+        help_text=(
+            "Sort keys, comma-separated, `-` for descending. `difficulty` sorts by "
+            "level (beginner first). Ties are broken by name, the default order."
+        ),
+    )
+
+    class Meta:
+        model = Exercise
+        fields = []
+
+    def filter_queryset(self, queryset):
+        if self.form.cleaned_data.get("role") and not self.form.cleaned_data.get(
+            "muscle"
+        ):
+            raise ValidationError(
+                {
+                    "role": [
+                        "role narrows muscle, so give muscle too "
+                        "(e.g. muscle=hamstrings&role=primary)."
+                    ]
+                }
+            )
+        return super().filter_queryset(queryset)
+
+    def filter_equipment(self, queryset, name, value):
+        slugs = [slug for slug in value if slug != NO_EQUIPMENT]
+        if NO_EQUIPMENT not in value:
+            return exercises_using_any(queryset, slugs)
+        bodyweight = exercises_needing_no_equipment(queryset)
+        return (
+            bodyweight | exercises_using_any(queryset, slugs) if slugs else bodyweight
+        )
+
+    def filter_available(self, queryset, name, value):
+        return exercises_doable_with(
+            queryset, [slug for slug in value if slug != NO_EQUIPMENT]
+        )
+
+    def filter_muscle(self, queryset, name, value):
+        links = ExerciseMuscle.objects.filter(
+            muscle_family_q(value), exercise=OuterRef("pk")
+        )
+        role = self.form.cleaned_data.get("role")
+        if role:
+            links = links.filter(role=role)
+        return queryset.filter(Exists(links))
+
+    def filter_role(self, queryset, name, value):
+        return queryset  # applied by filter_muscle, which it narrows
+
+    def filter_max_difficulty(self, queryset, name, value):
+        return queryset.filter(difficulty__in=Difficulty.up_to(value))
+
+    def filter_search(self, queryset, name, value):
+        return exercises_matching(queryset, value)
+
+    def filter_ordering(self, queryset, name, value):
+        keys = []
+        for item in value:
+            descending = item.startswith("-")
+            field = ORDERING_FIELDS[item.lstrip("-")]
+            keys.append(f"-{field}" if descending else field)
+        if "name" not in value and "-name" not in value:
+            keys.append("name")
+        return queryset.annotate(difficulty_rank=difficulty_rank()).order_by(*keys)
+
+
+class MuscleFilterSet(django_filters.FilterSet):
+    group = CommaSeparatedFilter(
+        method="filter_group",
+        choices=slug_choices(Muscle.objects, "none"),
+        help_text=(
+            "Muscles in any of these groups (muscle slugs); `none` for muscles "
+            "that are in no group (the groups themselves and standalone muscles)."
+        ),
+    )
+    hip_role = CommaSeparatedFilter(
+        choices=HipRole.choices,
+        help_text="Any of these roles around the hip.",
+    )
+
+    class Meta:
+        model = Muscle
+        fields = []
+
+    def filter_group(self, queryset, name, value):
+        slugs = [slug for slug in value if slug != "none"]
+        condition = Q(group__slug__in=slugs)
+        if "none" in value:
+            condition |= Q(group__isnull=True)
+        return queryset.filter(condition)

@@ -1,0 +1,244 @@
+"""Representations of the exercise content: one call gives an app everything."""
+
+from urllib.parse import urlencode
+
+from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from .models import (
+    Equipment,
+    Exercise,
+    ExerciseEquipment,
+    ExerciseMuscle,
+    ExerciseStep,
+    Guideline,
+    Muscle,
+    Variation,
+)
+
+
+def exercise_list_url(request, **params):
+    """The absolute URL of the exercise list filtered by ``params``."""
+    url = reverse("exercise-list")
+    if params:
+        url = f"{url}?{urlencode(params)}"
+    return request.build_absolute_uri(url) if request is not None else url
+
+
+class MuscleBriefSerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(
+        view_name="muscle-detail", lookup_field="slug"
+    )
+
+    class Meta:
+        model = Muscle
+        fields = ["slug", "name", "url"]
+
+
+class MuscleSerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(
+        view_name="muscle-detail", lookup_field="slug"
+    )
+    group = MuscleBriefSerializer(
+        read_only=True, allow_null=True, help_text="The group this muscle belongs to."
+    )
+    members = MuscleBriefSerializer(
+        many=True, read_only=True, help_text="The muscles of this group, if it is one."
+    )
+    exercises_url = serializers.SerializerMethodField(
+        help_text="The exercises working this muscle (or, for a group, its members)."
+    )
+
+    class Meta:
+        model = Muscle
+        fields = [
+            "url",
+            "slug",
+            "name",
+            "group",
+            "members",
+            "hip_role",
+            "description",
+            "exercises_url",
+        ]
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_exercises_url(self, muscle: Muscle) -> str:
+        return exercise_list_url(self.context.get("request"), muscle=muscle.slug)
+
+
+class EquipmentBriefSerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(
+        view_name="equipment-detail", lookup_field="slug"
+    )
+
+    class Meta:
+        model = Equipment
+        fields = ["slug", "name", "url"]
+
+
+class EquipmentSerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(
+        view_name="equipment-detail", lookup_field="slug"
+    )
+    exercises_url = serializers.SerializerMethodField(
+        help_text="The exercises using this equipment, required, optional or as an alternative."
+    )
+
+    class Meta:
+        model = Equipment
+        fields = ["url", "slug", "name", "description", "exercises_url"]
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_exercises_url(self, equipment: Equipment) -> str:
+        return exercise_list_url(self.context.get("request"), equipment=equipment.slug)
+
+
+class GuidelineSerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(
+        view_name="guideline-detail", lookup_field="slug"
+    )
+
+    class Meta:
+        model = Guideline
+        fields = ["url", "slug", "title", "text", "position", "source", "updated_at"]
+
+
+class ExerciseStepSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ExerciseStep
+        fields = ["position", "text"]
+
+
+class ExerciseMuscleSerializer(serializers.ModelSerializer):
+    """A muscle an exercise works, with its role in it."""
+
+    slug = serializers.SlugField(source="muscle.slug", read_only=True)
+    name = serializers.CharField(source="muscle.name", read_only=True)
+    url = serializers.HyperlinkedRelatedField(
+        source="muscle", view_name="muscle-detail", lookup_field="slug", read_only=True
+    )
+    group = serializers.SlugField(
+        source="muscle.group.slug",
+        read_only=True,
+        allow_null=True,
+        help_text="The slug of the muscle's group (e.g. hamstrings), or null.",
+    )
+
+    class Meta:
+        model = ExerciseMuscle
+        fields = ["slug", "name", "url", "group", "role"]
+
+
+class ExerciseEquipmentSerializer(serializers.ModelSerializer):
+    """An equipment requirement, met by the item or any of its alternatives."""
+
+    slug = serializers.SlugField(source="equipment.slug", read_only=True)
+    name = serializers.CharField(source="equipment.name", read_only=True)
+    url = serializers.HyperlinkedRelatedField(
+        source="equipment",
+        view_name="equipment-detail",
+        lookup_field="slug",
+        read_only=True,
+    )
+    alternatives = EquipmentBriefSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = ExerciseEquipment
+        fields = ["slug", "name", "url", "requirement", "alternatives", "note"]
+
+
+class VariationSerializer(serializers.ModelSerializer):
+    """An easier, harder or different way to do the exercise."""
+
+    slug = serializers.SlugField(
+        source="variant.slug",
+        read_only=True,
+        allow_null=True,
+        help_text="The other exercise's slug; null when this changes the same exercise.",
+    )
+    url = serializers.HyperlinkedRelatedField(
+        source="variant",
+        view_name="exercise-detail",
+        lookup_field="slug",
+        read_only=True,
+        allow_null=True,
+    )
+
+    class Meta:
+        model = Variation
+        fields = ["slug", "url", "name", "kind", "note"]
+
+
+class DoseSerializer(serializers.ModelSerializer):
+    """The structured dose; any part may be null."""
+
+    class Meta:
+        model = Exercise
+        fields = [
+            "sets_min",
+            "sets_max",
+            "reps_min",
+            "reps_max",
+            "per_side",
+            "hold_seconds",
+        ]
+
+
+class ExerciseSerializer(serializers.ModelSerializer):
+    """An exercise with everything the catalogue holds about it, in both list and detail."""
+
+    url = serializers.HyperlinkedIdentityField(
+        view_name="exercise-detail", lookup_field="slug"
+    )
+    aliases = serializers.ListField(
+        source="alias_list", child=serializers.CharField(), read_only=True
+    )
+    dose = DoseSerializer(source="*", read_only=True)
+    dose_text = serializers.CharField(
+        read_only=True,
+        help_text='The dose as words: "2–3 sets of 8–12 reps, each leg".',
+    )
+    steps = ExerciseStepSerializer(many=True, read_only=True)
+    muscles = ExerciseMuscleSerializer(source="muscle_links", many=True, read_only=True)
+    equipment = ExerciseEquipmentSerializer(
+        source="equipment_links",
+        many=True,
+        read_only=True,
+        help_text="Empty, or only optional items, when no equipment is needed.",
+    )
+    variations = VariationSerializer(many=True, read_only=True)
+    tips = serializers.ListField(
+        source="tip_list", child=serializers.CharField(), read_only=True
+    )
+    cautions = serializers.ListField(
+        source="caution_list", child=serializers.CharField(), read_only=True
+    )
+
+    class Meta:
+        model = Exercise
+        fields = [
+            "url",
+            "uuid",
+            "slug",
+            "name",
+            "aliases",
+            "summary",
+            "difficulty",
+            "difficulty_basis",
+            "position",
+            "laterality",
+            "dose",
+            "dose_text",
+            "steps",
+            "muscles",
+            "equipment",
+            "variations",
+            "tips",
+            "cautions",
+            "source",
+            "created_at",
+            "updated_at",
+        ]

@@ -1,0 +1,142 @@
+"""Shared API plumbing: routing, strict query parameters, the read-only ViewSet base."""
+
+from django.conf import settings
+from django.urls import NoReverseMatch, reverse
+from django.views import defaults
+from rest_framework import routers, viewsets
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from .errors import ProblemResponse
+
+API_PREFIX = "/api"
+
+# Query parameters every API view accepts whatever its filters; extend it with the
+# HIPEXT_EXTRA_QUERY_PARAMS setting (a list of names) rather than editing this.
+ALWAYS_ALLOWED_QUERY_PARAMS = frozenset()
+
+# A slug, and nothing a database driver could choke on (NUL bytes, dots, slashes).
+SLUG_PATTERN = r"[-a-zA-Z0-9_]+"
+
+
+class OptionalSlashRouter(routers.SimpleRouter):
+    """Routes answering identically with and without a trailing slash, never redirecting."""
+
+    def __init__(self):
+        super().__init__()
+        self.trailing_slash = "/?"
+
+
+def _filter_param_names(filterset_class):
+    """The query parameter names a django-filter FilterSet reads."""
+    names = []
+    for name, filter_ in filterset_class.base_filters.items():
+        suffixes = getattr(filter_.field_class.widget, "suffixes", None)
+        if suffixes:
+            names += [f"{name}_{suffix}" if suffix else name for suffix in suffixes]
+        else:
+            names.append(name)
+    return names
+
+
+class StrictQueryParamsMixin:
+    """Rejects unknown or repeated query parameters with a 400 naming them.
+
+    A typo'd filter (``?equipments=none``) must never silently return the
+    unfiltered list. The valid parameters of a list action are those its filter
+    backends (FilterSet fields, search and ordering parameters) and paginator read;
+    other actions take none unless ``get_allowed_query_params`` says otherwise.
+    """
+
+    def get_allowed_query_params(self):
+        allowed = set(ALWAYS_ALLOWED_QUERY_PARAMS)
+        allowed.update(getattr(settings, "HIPEXT_EXTRA_QUERY_PARAMS", ()))
+        if getattr(self, "action", "list") != "list" or not hasattr(
+            self, "get_queryset"
+        ):
+            return allowed
+        for backend_class in getattr(self, "filter_backends", ()):
+            backend = backend_class()
+            if hasattr(backend, "get_filterset_class"):
+                filterset_class = backend.get_filterset_class(self, self.get_queryset())
+                if filterset_class is not None:
+                    allowed.update(_filter_param_names(filterset_class))
+            for attribute in ("search_param", "ordering_param"):
+                if hasattr(backend, attribute):
+                    allowed.add(getattr(backend, attribute))
+        paginator = getattr(self, "paginator", None)
+        if paginator is not None:
+            for attribute in ("page_query_param", "page_size_query_param"):
+                if getattr(paginator, attribute, None):
+                    allowed.add(getattr(paginator, attribute))
+        return allowed
+
+    def check_query_params(self, request):
+        allowed = self.get_allowed_query_params()
+        errors = {}
+        valid = ", ".join(sorted(allowed)) if allowed else "none"
+        for name, values in request.query_params.lists():
+            if name not in allowed:
+                errors[name] = [
+                    f"Unknown query parameter {name!r}. Valid parameters: {valid}."
+                ]
+            elif len(values) > 1:
+                errors[name] = [
+                    "Given more than once; give several values comma-separated "
+                    f"in one {name!r} parameter instead."
+                ]
+            elif "\x00" in values[0]:
+                errors[name] = ["Must not contain NUL characters."]
+        if errors:
+            raise ValidationError(errors)
+
+    def initial(self, request, *args, **kwargs):
+        # Checked first, so a bad parameter is a 400 whatever else would go wrong.
+        self.check_query_params(request)
+        super().initial(request, *args, **kwargs)
+
+
+class ReadOnlyViewSet(StrictQueryParamsMixin, viewsets.ReadOnlyModelViewSet):
+    """Base of the public API's ViewSets: GET/HEAD/OPTIONS by slug, strict parameters."""
+
+    lookup_field = "slug"
+    lookup_value_regex = SLUG_PATTERN
+
+
+class APIRootView(StrictQueryParamsMixin, APIView):
+    """Links to every list endpoint and to the API's schema and documentation."""
+
+    schema = None  # not an operation of the public API
+    url_names = ()
+
+    def get(self, request, *args, **kwargs):
+        links = {}
+        for key, url_name in self.url_names:
+            try:
+                links[key] = request.build_absolute_uri(reverse(url_name))
+            except NoReverseMatch:  # an app left out of this installation
+                continue
+        return Response(links)
+
+
+def api_root_view(*routers_, extra=()):
+    """The API root view for the list routes of ``routers_`` plus ``extra`` (key, url name)."""
+    url_names = [
+        (prefix, f"{basename}-list")
+        for router in routers_
+        for prefix, _viewset, basename in router.registry
+    ]
+    return APIRootView.as_view(url_names=(*url_names, *extra))
+
+
+def page_not_found(request, exception):
+    """handler404: problem details under /api, Django's page elsewhere."""
+    if request.path == API_PREFIX or request.path.startswith(API_PREFIX + "/"):
+        return ProblemResponse(
+            404,
+            f"There is no endpoint at {request.path}. The endpoints are listed at "
+            f"{API_PREFIX} and documented at {API_PREFIX}/docs.",
+            instance=request.get_full_path(),
+        )
+    return defaults.page_not_found(request, exception)

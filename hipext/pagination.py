@@ -1,0 +1,86 @@
+"""The API's one pagination style: strict page numbers with a bounded page size."""
+
+import re
+
+from rest_framework import pagination
+from rest_framework.exceptions import ValidationError
+
+_POSITIVE_INTEGER = re.compile(r"[0-9]{1,9}")
+
+
+def _positive_integer(raw):
+    """``raw`` as an integer >= 1, or None when it is not one."""
+    if not _POSITIVE_INTEGER.fullmatch(raw):
+        return None
+    number = int(raw)
+    return number if number >= 1 else None
+
+
+class PageNumberPagination(pagination.PageNumberPagination):
+    """``?page=N&page_size=M``: 20 per page by default, at most 100.
+
+    Unlike DRF's default, a malformed ``page`` or ``page_size`` (0, -1, "abc", over
+    the maximum) is a 400 naming the parameter rather than being silently replaced
+    by the default; a page past the last one is a 404.
+    """
+
+    page_size = 20
+    page_size_query_param = "page_size"
+    max_page_size = 100
+    # "last" is DRF's shortcut; a client that wants the last page computes it from count.
+    last_page_strings = ()
+    invalid_page_message = "Page {page_number} does not exist: {message}"
+
+    def get_page_size(self, request):
+        raw = request.query_params.get(self.page_size_query_param, "")
+        if raw == "":
+            return self.page_size
+        size = _positive_integer(raw)
+        if size is None or size > self.max_page_size:
+            raise ValidationError(
+                {
+                    self.page_size_query_param: [
+                        f"Must be a whole number from 1 to {self.max_page_size}, "
+                        f"not {raw!r}."
+                    ]
+                }
+            )
+        return size
+
+    def paginate_queryset(self, queryset, request, view=None):
+        raw = request.query_params.get(self.page_query_param, "")
+        if raw != "" and _positive_integer(raw) is None:
+            raise ValidationError(
+                {
+                    self.page_query_param: [
+                        f"Must be a whole number of at least 1, not {raw!r}."
+                    ]
+                }
+            )
+        return super().paginate_queryset(queryset, request, view)
+
+    def get_schema_operation_parameters(self, view):
+        return [
+            {
+                "name": self.page_query_param,
+                "required": False,
+                "in": "query",
+                "description": "Page number, from 1. A page past the last one is a 404.",
+                "schema": {"type": "integer", "minimum": 1},
+            },
+            {
+                "name": self.page_size_query_param,
+                "required": False,
+                "in": "query",
+                "description": (
+                    f"Results per page: {self.page_size} by default, "
+                    f"at most {self.max_page_size}."
+                ),
+                "schema": {
+                    "type": "integer",
+                    "minimum": 1,
+                    "maximum": self.max_page_size,
+                    "default": self.page_size,
+                },
+            },
+        ]
