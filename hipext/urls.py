@@ -27,14 +27,22 @@ urlpatterns = [
     re_path(r"^api/schema/?$", SpectacularAPIView.as_view(), name="schema"),
     re_path(
         r"^api/docs/?$",
-        SpectacularSwaggerView.as_view(url_name="schema"),
+        # No OPTIONS metadata: DRF would render it with the page's HTML renderer
+        # and no template (a 500); OPTIONS answers 405 problem details instead.
+        SpectacularSwaggerView.as_view(url_name="schema", metadata_class=None),
         name="swagger-ui",
     ),
     re_path(
-        r"^api/redoc/?$", SpectacularRedocView.as_view(url_name="schema"), name="redoc"
+        r"^api/redoc/?$",
+        SpectacularRedocView.as_view(url_name="schema", metadata_class=None),
+        name="redoc",
     ),
     path("api/", include("exercises.urls")),
 ]
 
 # Problem details for unknown /api paths; Django's page elsewhere.
 handler404 = "hipext.api.page_not_found"
+# Problem details instead of HTML for the errors Django answers itself under /api.
+handler400 = "hipext.error_views.bad_request"
+handler403 = "hipext.error_views.permission_denied"
+handler500 = "hipext.error_views.server_error"
