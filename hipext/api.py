@@ -92,8 +92,11 @@ class StrictQueryParamsMixin:
             raise ValidationError(errors)
 
     def initial(self, request, *args, **kwargs):
-        # Checked first, so a bad parameter is a 400 whatever else would go wrong.
-        self.check_query_params(request)
+        # Checked first, so a bad parameter is a 400 whatever else would go wrong,
+        # except a method the view does not serve: that is a 405 whatever the query.
+        method = request.method.lower()
+        if method in self.http_method_names and hasattr(self, method):
+            self.check_query_params(request)
         super().initial(request, *args, **kwargs)
 
 
