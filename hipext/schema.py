@@ -78,6 +78,15 @@ class AutoSchema(SpectacularAutoSchema):
 
     error_responses = {"400": BAD_REQUEST, "404": NOT_FOUND}
 
+    def _get_parameters(self):
+        parameters = super()._get_parameters()
+        for parameter in parameters:
+            # Every optional query parameter given empty (?page=&search=) counts as
+            # not given, as in HTML forms and django-filter; the schema says so.
+            if parameter["in"] == "query" and not parameter.get("required"):
+                parameter["allowEmptyValue"] = True
+        return parameters
+
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
         if self.method not in ("GET", "HEAD"):
