@@ -135,12 +135,15 @@ def test_admin_admits_only_staff(client_as, role):
             status = response.status_code
             location = response.headers.get("Location", "")
             refused = status == 403 or (status == 302 and location.startswith(login))
-            if role == "staff":
-                if method in READ_METHODS and status != 200:
-                    violations.append(f"{method} {url}: staff got {status} {location}")
-                elif status >= 500 or refused and status == 302:
-                    violations.append(f"{method} {url}: staff got {status} {location}")
-            elif not refused:
+            if role != "staff":
+                ok = refused
+            elif method in READ_METHODS:
+                ok = status == 200
+            else:
+                # A staff write without form data changes nothing; it is not refused
+                # for want of a login, and it does not crash.
+                ok = status < 500 and not (status == 302 and location.startswith(login))
+            if not ok:
                 violations.append(f"{method} {url}: {role} got {status} {location}")
     assert cells >= len(METHODS) * 10, "the admin has fewer pages than expected"
     assert violations == []
