@@ -15,6 +15,8 @@ import zlib
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from django.test import override_settings
 from django.urls import resolve
 from hypothesis import HealthCheck, settings
@@ -58,6 +60,14 @@ answered = {}
 @pytest.fixture(autouse=True)
 def _fuzzing_environment(seeded, settings):
     settings.ALLOWED_HOSTS = FUZZ_HOSTS
+    # Requests go to the WSGI application directly, not through Django's test
+    # client, so do what the client does: keep the test's connection (and its
+    # transaction holding the seed) open across requests.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 def content_slugs():
