@@ -1,9 +1,11 @@
 """The public, read-only exercise content API."""
 
-from django.db.models import Prefetch
+from django.db.models import Case, Prefetch, Value, When
+from drf_spectacular.utils import extend_schema, extend_schema_view
 
 from hipext.api import ReadOnlyViewSet
 
+from .examples import EXERCISE_EXAMPLES
 from .filtersets import ExerciseFilterSet, MuscleFilterSet
 from .models import (
     Equipment,
@@ -12,6 +14,7 @@ from .models import (
     ExerciseMuscle,
     Guideline,
     Muscle,
+    Requirement,
     Variation,
 )
 from .serializers import (
@@ -22,6 +25,10 @@ from .serializers import (
 )
 
 
+@extend_schema_view(
+    list=extend_schema(examples=EXERCISE_EXAMPLES),
+    retrieve=extend_schema(examples=EXERCISE_EXAMPLES),
+)
 class ExerciseViewSet(ReadOnlyViewSet):
     """Hip-extension exercises, each with its steps, dose, muscles, equipment and variations.
 
@@ -38,9 +45,16 @@ class ExerciseViewSet(ReadOnlyViewSet):
         ),
         Prefetch(
             "equipment_links",
-            queryset=ExerciseEquipment.objects.select_related(
-                "equipment"
-            ).prefetch_related("alternatives"),
+            # Required items first: the model's order is alphabetical by requirement.
+            queryset=ExerciseEquipment.objects.select_related("equipment")
+            .prefetch_related("alternatives")
+            .order_by(
+                Case(
+                    When(requirement=Requirement.REQUIRED, then=Value(0)),
+                    default=Value(1),
+                ),
+                "equipment__name",
+            ),
         ),
         Prefetch("variations", queryset=Variation.objects.select_related("variant")),
     )

@@ -73,6 +73,10 @@ class StrictQueryParamsMixin:
         return allowed
 
     def check_query_params(self, request):
+        if request.method == "OPTIONS":
+            # Metadata ignores the query, and a CORS preflight carries the query
+            # of the request it asks about.
+            return
         allowed = self.get_allowed_query_params()
         errors = {}
         valid = ", ".join(sorted(allowed)) if allowed else "none"
@@ -133,9 +137,25 @@ def api_root_view(*routers_, extra=()):
     return APIRootView.as_view(url_names=(*url_names, *extra))
 
 
+def _is_api_path(path):
+    return path == API_PREFIX or path.startswith(API_PREFIX + "/")
+
+
+def bad_request(request, exception):
+    """handler400 (e.g. too many query parameters): problem details under /api."""
+    if _is_api_path(request.path):
+        return ProblemResponse(
+            400,
+            "The request could not be read (too many query parameters, or a "
+            "malformed header).",
+            instance=request.path,
+        )
+    return defaults.bad_request(request, exception)
+
+
 def page_not_found(request, exception):
     """handler404: problem details under /api, Django's page elsewhere."""
-    if request.path == API_PREFIX or request.path.startswith(API_PREFIX + "/"):
+    if _is_api_path(request.path):
         return ProblemResponse(
             404,
             f"There is no endpoint at {request.path}. The endpoints are listed at "

@@ -61,6 +61,17 @@ class PageNumberPagination(pagination.PageNumberPagination):
             )
         return super().paginate_queryset(queryset, request, view)
 
+    def get_paginated_response_schema(self, schema):
+        paginated = super().get_paginated_response_schema(schema)
+        properties = paginated["properties"]
+        # DRF's examples point at api.example.org/accounts; these read like this API.
+        properties["count"]["example"] = 45
+        properties["next"]["example"] = "https://hipext.example/api/exercises?page=3"
+        properties["previous"]["example"] = (
+            "https://hipext.example/api/exercises?page=1"
+        )
+        return paginated
+
     def get_schema_operation_parameters(self, view):
         return [
             {

@@ -40,7 +40,8 @@ urlpatterns = [
     path("api/", include("exercises.urls")),
 ]
 
-# Problem details for unknown /api paths; Django's page elsewhere.
+# Problem details for /api paths; Django's pages elsewhere.
+handler400 = "hipext.api.bad_request"
 handler404 = "hipext.api.page_not_found"
 # Problem details instead of HTML for the errors Django answers itself under /api.
 handler400 = "hipext.error_views.bad_request"

@@ -1,0 +1,99 @@
+"""The OpenAPI schema validates without warnings and documents the API's contract."""
+
+import pytest
+import yaml
+from django.core.management import call_command
+
+
+@pytest.fixture(scope="module")
+def schema(tmp_path_factory):
+    path = tmp_path_factory.mktemp("schema") / "schema.yaml"
+    # --fail-on-warn turns any drf-spectacular warning (an untyped field, an
+    # unresolvable filter) into a failure; --validate checks it against OpenAPI 3.
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(path))
+    return yaml.safe_load(path.read_text())
+
+
+def test_schema_validates_without_warnings(schema):
+    assert schema["openapi"].startswith("3.")
+
+
+def test_schema_documents_every_path_without_a_trailing_slash(schema):
+    assert {
+        "/api/exercises",
+        "/api/exercises/{slug}",
+        "/api/muscles",
+        "/api/muscles/{slug}",
+        "/api/equipment",
+        "/api/equipment/{slug}",
+        "/api/guidelines",
+        "/api/guidelines/{slug}",
+    } <= set(schema["paths"])
+    assert not [path for path in schema["paths"] if path.endswith("/")]
+
+
+def parameters(schema, path):
+    return {item["name"]: item for item in schema["paths"][path]["get"]["parameters"]}
+
+
+def test_exercise_filters_are_documented_with_enums_and_comma_separated_arrays(schema):
+    params = parameters(schema, "/api/exercises")
+    assert set(params) == {
+        "available",
+        "difficulty",
+        "equipment",
+        "laterality",
+        "max_difficulty",
+        "muscle",
+        "ordering",
+        "page",
+        "page_size",
+        "position",
+        "role",
+        "search",
+        "updated_since",
+    }
+    difficulty = params["difficulty"]
+    assert difficulty["schema"]["type"] == "array"
+    assert (difficulty["style"], difficulty["explode"]) == ("form", False)
+    assert set(difficulty["schema"]["items"]["enum"]) == {
+        "beginner",
+        "intermediate",
+        "advanced",
+    }
+    assert "any-of" in params["equipment"]["description"]
+    assert "`none`" in params["equipment"]["description"]
+    assert set(params["role"]["schema"]["enum"]) == {"primary", "secondary"}
+    assert params["updated_since"]["schema"] == {
+        "type": "string",
+        "format": "date-time",
+    }
+    assert params["page_size"]["schema"]["maximum"] == 100
+    assert params["page"]["schema"]["minimum"] == 1
+
+
+def test_errors_are_documented_as_problem_details(schema):
+    for path in ("/api/exercises", "/api/exercises/{slug}", "/api/muscles"):
+        responses = schema["paths"][path]["get"]["responses"]
+        for code in ("400", "404"):
+            content = responses[code]["content"]
+            assert list(content) == ["application/problem+json"]
+            assert content["application/problem+json"]["schema"] == {
+                "$ref": "#/components/schemas/Problem"
+            }
+
+
+def test_list_responses_are_paginated(schema):
+    ok = schema["paths"]["/api/exercises"]["get"]["responses"]["200"]
+    ref = ok["content"]["application/json"]["schema"]["$ref"]
+    page = schema["components"]["schemas"][ref.rsplit("/", 1)[1]]
+    assert {"count", "next", "previous", "results"} <= set(page["properties"])
+
+
+def test_exercise_responses_carry_an_example(schema):
+    for path in ("/api/exercises", "/api/exercises/{slug}"):
+        content = schema["paths"][path]["get"]["responses"]["200"]["content"]
+        (example,) = content["application/json"]["examples"].values()
+        value = example["value"]
+        exercise = value["results"][0] if "results" in value else value
+        assert exercise["slug"] == "standing-kickbacks"
