@@ -44,6 +44,5 @@ urlpatterns = [
 handler400 = "hipext.api.bad_request"
 handler404 = "hipext.api.page_not_found"
 # Problem details instead of HTML for the errors Django answers itself under /api.
-handler400 = "hipext.error_views.bad_request"
 handler403 = "hipext.error_views.permission_denied"
 handler500 = "hipext.error_views.server_error"
