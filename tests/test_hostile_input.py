@@ -219,3 +219,10 @@ def test_hostile_matrix_covered_every_route(request):
     print(f"hostile-input matrix: {total} requests over {len(tried)} paths")
     assert len(api_operations()) >= 1
     assert total >= 200 * len(api_operations())
+
+
+@pytest.mark.parametrize("value", [",", "none,", ",none", "bench,,dumbbell", " , "])
+def test_a_list_with_an_empty_item_is_a_400_not_an_unfiltered_list(seeded, value):
+    response = Client().get(f"/api/exercises?equipment={quote(value)}")
+    assert response.status_code == 400
+    assert "empty item" in response.json()["errors"]["equipment"][0]

@@ -251,7 +251,7 @@ def test_exercise_list_default_order_is_by_name(api_client):
             "search=kickback&laterality=each_side&ordering=name",
             ["quadruped-kickbacks", "standing-kickbacks"],
         ),
-        ("equipment=,", None),  # blank values: no filter
+        ("equipment=", None),  # an empty value: no filter
     ],
 )
 def test_exercise_filters_over_http(api_client, query, expected):
