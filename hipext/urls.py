@@ -9,6 +9,7 @@ from drf_spectacular.views import (
 )
 
 from exercises.urls import router as exercises_router
+from routines.urls import router as routines_router
 
 from .api import api_root_view
 
@@ -20,6 +21,7 @@ urlpatterns = [
         r"^api/?$",
         api_root_view(
             exercises_router,
+            routines_router,
             extra=[("schema", "schema"), ("docs", "swagger-ui"), ("redoc", "redoc")],
         ),
         name="api-root",
@@ -38,6 +40,7 @@ urlpatterns = [
         name="redoc",
     ),
     path("api/", include("exercises.urls")),
+    path("api/", include("routines.urls")),
 ]
 
 # Problem details for /api paths; Django's pages elsewhere.

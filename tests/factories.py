@@ -102,3 +102,28 @@ def full_exercise(**kwargs):
     link.alternatives.add(EquipmentFactory())
     VariationFactory(exercise=exercise)
     return exercise
+
+
+# --- Routines ------------------------------------------------------------------------
+
+from routines.models import Routine, RoutineItem  # noqa: E402
+
+
+class RoutineFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Routine
+
+    name = factory.Sequence(lambda n: f"Routine {n}")
+    slug = factory.Sequence(lambda n: f"routine-{n}")
+    summary = "A test routine."
+    difficulty = Difficulty.BEGINNER
+    warm_up = "Warm up."
+
+
+class RoutineItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = RoutineItem
+
+    routine = factory.SubFactory(RoutineFactory)
+    position = factory.Sequence(lambda n: n + 1)
+    exercise = factory.SubFactory(ExerciseFactory)

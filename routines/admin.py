@@ -1,0 +1,72 @@
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+
+from exercises.admin import OrderedInlineSaveMixin
+
+from .models import MAX_ITEMS, MIN_ITEMS, Routine, RoutineItem
+from .services import routine_items_check
+
+
+class RoutineItemFormSet(forms.BaseInlineFormSet):
+    """Checks the kept items against the article's guidance, as the seed does."""
+
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        kept = [
+            form.cleaned_data
+            for form in self.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE")
+        ]
+        kept.sort(key=lambda data: data["position"])
+        try:
+            routine_items_check(
+                difficulty=self.instance.difficulty,
+                exercises=[data["exercise"] for data in kept],
+            )
+        except ValidationError as error:
+            raise ValidationError(error.messages) from error
+
+
+class RoutineItemInline(admin.TabularInline):
+    model = RoutineItem
+    formset = RoutineItemFormSet
+    extra = 0
+    min_num = MIN_ITEMS
+    max_num = MAX_ITEMS
+    ordering = ["position"]
+    autocomplete_fields = ["exercise"]
+    fields = [
+        "position",
+        "exercise",
+        "sets_min",
+        "sets_max",
+        "reps_min",
+        "reps_max",
+        "per_side",
+        "hold_seconds",
+        "rest_seconds",
+        "note",
+    ]
+
+
+@admin.register(Routine)
+class RoutineAdmin(OrderedInlineSaveMixin, admin.ModelAdmin):
+    list_display = ["name", "difficulty", "updated_at"]
+    list_filter = [
+        "difficulty",
+        ("items__exercise", admin.RelatedOnlyFieldListFilter),
+    ]
+    search_fields = ["name", "slug", "summary", "goal"]
+    ordering = ["name"]
+    prepopulated_fields = {"slug": ("name",)}
+    readonly_fields = ["uuid", "created_at", "updated_at"]
+    inlines = [RoutineItemInline]
+    ordered_inline_models = (RoutineItem,)
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "summary", "goal", "difficulty", "uuid"]}),
+        ("Guidance", {"fields": ["warm_up", "notes"]}),
+        ("History", {"fields": ["created_at", "updated_at"]}),
+    ]

@@ -1,0 +1,206 @@
+"""The routine builder: a routine for a person's equipment and level, not saved."""
+
+import random
+from dataclasses import dataclass, field
+
+from django.db.models import Exists, OuterRef, Prefetch
+
+from exercises.models import (
+    Difficulty,
+    Exercise,
+    ExerciseEquipment,
+    ExerciseMuscle,
+    Guideline,
+)
+from exercises.selectors import (
+    NO_EQUIPMENT,
+    exercises_doable_with,
+    exercises_needing_no_equipment,
+    muscle_family_q,
+)
+
+from .models import (
+    DEFAULT_REST_SECONDS,
+    MAX_ITEMS,
+    MIN_ITEMS,
+    RoutineItem,
+    routine_equipment,
+    routine_estimated_minutes,
+    routine_muscles,
+)
+
+# The article's tip, word for word; curated routines use the same text.
+WARM_UP = (
+    "Before starting strength training, spend 5–10 minutes warming up with light "
+    "cardio (e.g., walking) and dynamic stretching."
+)
+
+SUGGEST_EXERCISE_PREFETCH = (
+    Prefetch(
+        "muscle_links",
+        queryset=ExerciseMuscle.objects.select_related("muscle__group"),
+    ),
+    Prefetch(
+        "equipment_links",
+        queryset=ExerciseEquipment.objects.select_related("equipment").prefetch_related(
+            "alternatives"
+        ),
+    ),
+)
+
+
+class RoutineSuggestError(Exception):
+    """No routine satisfies the request; the message names the constraint."""
+
+    def __init__(self, message, *, constraint):
+        super().__init__(message)
+        self.constraint = constraint
+
+
+@dataclass
+class SuggestedRoutine:
+    """A routine built for a request: like a Routine, but never saved."""
+
+    name: str
+    summary: str
+    difficulty: str
+    warm_up: str
+    items: list
+    guidance: list
+    request: dict = field(default_factory=dict)
+
+    @property
+    def equipment_needed(self):
+        return routine_equipment(self.items)
+
+    @property
+    def muscles_worked(self):
+        return routine_muscles(self.items)
+
+    @property
+    def estimated_minutes(self):
+        return routine_estimated_minutes(self.items)
+
+
+def _plural(count, noun):
+    if count == 0:
+        return f"no {noun}"
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
+def _only(count):
+    """ "only 2 exercises", "only 1 exercise" or "no exercise"."""
+    text = _plural(count, "exercise")
+    return f"only {text}" if count else text
+
+
+def _be(count):
+    return "are" if count > 1 else "is"
+
+
+def _gear_text(slugs):
+    return f"equipment [{', '.join(slugs)}]" if slugs else "no equipment"
+
+
+def _join(names):
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+def routine_suggest(
+    *, available, difficulty=Difficulty.BEGINNER, muscle=(), count=MIN_ITEMS, seed=None
+):
+    """Build a routine of ``count`` exercises for this equipment, level and muscle.
+
+    ``available`` lists the equipment on hand (empty, or ``["none"]``, for none);
+    ``difficulty`` is the person's level: exercises at or below it qualify;
+    ``muscle`` optionally asks for exercises working any of these muscles or groups.
+    Without ``seed`` the builder takes the hardest qualifying exercises, by name;
+    a ``seed`` picks among all qualifying ones with a seeded random choice. Either
+    way the same inputs give the same routine. Raises RoutineSuggestError naming
+    the constraint that leaves fewer than ``count`` exercises.
+    """
+    if not MIN_ITEMS <= count <= MAX_ITEMS:
+        raise ValueError(f"count must be {MIN_ITEMS}–{MAX_ITEMS}, not {count}")
+    gear = sorted({slug for slug in available if slug != NO_EQUIPMENT})
+    muscles = sorted(set(muscle))
+    levels = Difficulty.up_to(difficulty)
+
+    exercises = Exercise.objects.all()
+    doable = (
+        exercises_doable_with(exercises, gear)
+        if gear
+        else exercises_needing_no_equipment(exercises)
+    )
+    fitting = doable.filter(difficulty__in=levels)
+    wanted = fitting
+    if muscles:
+        works = ExerciseMuscle.objects.filter(exercise=OuterRef("pk")).filter(
+            muscle_family_q(muscles)
+        )
+        wanted = fitting.filter(Exists(works))
+    candidates = sorted(
+        wanted.prefetch_related(*SUGGEST_EXERCISE_PREFETCH),
+        key=lambda e: (-Difficulty.rank(e.difficulty), e.name, e.slug),
+    )
+    if len(candidates) < count:
+        raise _unmet(doable, fitting, len(candidates), gear, difficulty, muscles, count)
+
+    if seed is None:
+        chosen = candidates[:count]
+    else:
+        picked = set(random.Random(seed).sample(range(len(candidates)), count))
+        chosen = [e for index, e in enumerate(candidates) if index in picked]
+
+    items = [
+        RoutineItem(
+            position=index, exercise=exercise, rest_seconds=DEFAULT_REST_SECONDS
+        )
+        for index, exercise in enumerate(chosen, start=1)
+    ]
+    level = max((e.difficulty for e in chosen), key=Difficulty.rank)
+    working = f", working {_join(muscles)}" if muscles else ""
+    return SuggestedRoutine(
+        name=f"Hip extension routine: {_join([e.name for e in chosen])}",
+        summary=(
+            f"{_plural(count, 'hip extension exercise')} doable with "
+            f"{_gear_text(gear)} at level {difficulty} or below{working}. Add them "
+            "to your lower body workout along with other movement patterns, such as "
+            "hip abduction, adduction, and rotation."
+        ),
+        difficulty=level,
+        warm_up=WARM_UP,
+        items=items,
+        guidance=list(Guideline.objects.all()),
+        request={
+            "available": gear or [NO_EQUIPMENT],
+            "difficulty": difficulty,
+            "muscle": muscles,
+            "count": count,
+            "seed": seed,
+        },
+    )
+
+
+def _unmet(doable, fitting, found, gear, difficulty, muscles, count):
+    """The error naming the first constraint that leaves too few exercises."""
+    needed = f"{count} are needed"
+    with_gear = f"doable with {_gear_text(gear)}"
+    n_doable = doable.count()
+    if n_doable < count:
+        return RoutineSuggestError(
+            f"{_only(n_doable)} {_be(n_doable)} {with_gear}; {needed}",
+            constraint="available",
+        )
+    n_fitting = found if not muscles else fitting.count()
+    if n_fitting < count:
+        return RoutineSuggestError(
+            f"{_only(n_fitting)} {_be(n_fitting)} {with_gear} at level "
+            f"{difficulty}; {needed}",
+            constraint="difficulty",
+        )
+    verb = "work" if found > 1 else "works"
+    return RoutineSuggestError(
+        f"{_only(found)} {with_gear} at level {difficulty} "
+        f"{verb} muscle [{', '.join(muscles)}]; {needed}",
+        constraint="muscle",
+    )

@@ -1,0 +1,113 @@
+"""The public, read-only routine API and the routine builder."""
+
+from drf_spectacular.utils import (
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+
+from hipext.api import ReadOnlyViewSet
+from hipext.errors import PROBLEM_CONTENT_TYPE
+from hipext.schema import AutoSchema, ProblemSerializer
+
+from .builder import RoutineSuggestError, routine_suggest
+from .examples import (
+    ROUTINE_EXAMPLES,
+    SUGGESTION_EXAMPLES,
+    UNMET_SUGGESTION_EXAMPLES,
+)
+from .filtersets import RoutineFilterSet, RoutineSuggestQuerySerializer
+from .models import Routine
+from .serializers import RoutineSerializer, RoutineSuggestionSerializer
+from .services import ROUTINE_PREFETCH
+
+
+class SuggestSchema(AutoSchema):
+    """The suggest operation documents its own 400 and never answers 404."""
+
+    error_responses = {}
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List routines",
+        description=(
+            "Curated routines, each a warm-up and 2–3 hip extension exercises, in the "
+            "same full shape as the detail. Filters combine (all must hold); "
+            "comma-separated values are any-of."
+        ),
+        examples=ROUTINE_EXAMPLES,
+    ),
+    retrieve=extend_schema(summary="A routine", examples=ROUTINE_EXAMPLES),
+)
+class RoutineViewSet(ReadOnlyViewSet):
+    """Curated hip-extension routines: a warm-up, then 2–3 exercises in order."""
+
+    # Four queries for any number of routines: see ROUTINE_PREFETCH.
+    queryset = Routine.objects.prefetch_related(*ROUTINE_PREFETCH)
+    serializer_class = RoutineSerializer
+    filterset_class = RoutineFilterSet
+
+    def get_allowed_query_params(self):
+        if self.action == "suggest":
+            return super().get_allowed_query_params() | set(
+                RoutineSuggestQuerySerializer().fields
+            )
+        return super().get_allowed_query_params()
+
+    @extend_schema(
+        summary="Build a routine for your equipment and level",
+        description=(
+            "Builds a routine (not saved) of `count` exercises that can be done "
+            "with only the `available` equipment, at the given level or easier, "
+            "optionally working a muscle, with the article's warm-up and guidance. "
+            "The same parameters always give the same routine; `seed` varies it. "
+            "When too few exercises qualify, the answer is a 400 whose `errors` "
+            "names the parameter whose constraint could not be met (`available`, "
+            "`difficulty` or `muscle`), never an empty routine."
+        ),
+        parameters=[RoutineSuggestQuerySerializer],
+        responses={
+            200: OpenApiResponse(
+                RoutineSuggestionSerializer,
+                description="A routine meeting every constraint.",
+            ),
+            (400, PROBLEM_CONTENT_TYPE): OpenApiResponse(
+                ProblemSerializer,
+                description=(
+                    "A parameter is missing, unknown or invalid, or no routine "
+                    "meets the constraints (the message names which)."
+                ),
+                examples=UNMET_SUGGESTION_EXAMPLES,
+            ),
+        },
+        examples=SUGGESTION_EXAMPLES,
+        filters=False,
+    )
+    @action(
+        detail=False,
+        pagination_class=None,
+        filterset_class=None,
+        schema=SuggestSchema(),
+    )
+    def suggest(self, request):
+        query = RoutineSuggestQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        params = query.validated_data
+        try:
+            routine = routine_suggest(
+                available=params["available"],
+                difficulty=params["difficulty"],
+                muscle=params.get("muscle", []),
+                count=params["count"],
+                seed=params.get("seed"),
+            )
+        except RoutineSuggestError as error:
+            raise ValidationError({error.constraint: [str(error)]}) from error
+        serializer = RoutineSuggestionSerializer(
+            routine, context=self.get_serializer_context()
+        )
+        return Response(serializer.data)

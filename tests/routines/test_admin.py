@@ -1,0 +1,188 @@
+"""The routine admin: pages render, items reorder in one save, the article's rules hold."""
+
+import pytest
+from django.urls import reverse
+
+from exercises.models import Exercise
+from routines.models import Routine
+
+pytestmark = pytest.mark.django_db
+
+
+def _exercises(routine):
+    return list(
+        routine.items.order_by("position").values_list("exercise__slug", flat=True)
+    )
+
+
+def routine_post_data(admin_client, routine):
+    """The change form's own data for ``routine``, as the browser would post it."""
+    url = reverse("admin:routines_routine_change", args=[routine.pk])
+    response = admin_client.get(url)
+    form = response.context["adminform"].form
+    data = {}
+    for name, field in form.fields.items():
+        value = form.initial.get(name, field.initial)
+        if value is not None:
+            data[name] = value
+    [inline] = response.context["inline_admin_formsets"]
+    formset = inline.formset
+    prefix = formset.prefix
+    for name in ("TOTAL_FORMS", "INITIAL_FORMS", "MIN_NUM_FORMS", "MAX_NUM_FORMS"):
+        data[f"{prefix}-{name}"] = formset.management_form.initial[name]
+    for index, item_form in enumerate(formset.forms):
+        for name, field in item_form.fields.items():
+            value = item_form.initial.get(name, field.initial)
+            if name == "id":
+                value = item_form.instance.pk
+            elif name == "routine":
+                value = routine.pk
+            if value is None:
+                continue
+            data[f"{prefix}-{index}-{name}"] = getattr(value, "pk", value)
+    return url, data
+
+
+def _index_of(data, position):
+    """The form index of the item at ``position`` in posted data."""
+    [key] = [
+        k
+        for k, v in data.items()
+        if k.startswith("items-") and k.endswith("-position") and int(v) == position
+    ]
+    return int(key.split("-")[1])
+
+
+@pytest.mark.parametrize("view", ["changelist", "add"])
+def test_routine_pages_render_for_staff(admin_client, seeded, view):
+    response = admin_client.get(reverse(f"admin:routines_routine_{view}"))
+    assert response.status_code == 200
+
+
+def test_changelist_filters_by_difficulty_and_searches(admin_client, seeded):
+    url = reverse("admin:routines_routine_changelist")
+    response = admin_client.get(url, {"difficulty__exact": "beginner"})
+    assert {r.slug for r in response.context["cl"].result_list} == {
+        "no-equipment-beginner",
+        "on-the-mat-beginner",
+        "desk-break",
+    }
+    response = admin_client.get(url, {"q": "barbell"})
+    assert [r.slug for r in response.context["cl"].result_list] == [
+        "barbell-hip-thrust-gym"
+    ]
+
+
+def test_change_page_shows_the_items(admin_client, seeded):
+    routine = Routine.objects.get(slug="stability-ball")
+    response = admin_client.get(
+        reverse("admin:routines_routine_change", args=[routine.pk])
+    )
+    assert response.status_code == 200
+    assert len(response.context["inline_admin_formsets"][0].formset.forms) == 3
+
+
+def test_reversing_all_items_in_one_save_works(admin_client, seeded):
+    routine = Routine.objects.get(slug="stability-ball")
+    before = _exercises(routine)
+    url, data = routine_post_data(admin_client, routine)
+    indexes = {position: _index_of(data, position) for position in (1, 2, 3)}
+    for position, index in indexes.items():
+        data[f"items-{index}-position"] = 4 - position
+
+    response = admin_client.post(url, data)
+
+    assert response.status_code == 302, response.context["errors"]
+    assert _exercises(routine) == list(reversed(before))
+
+
+def test_swapping_an_item_and_changing_its_dose_in_one_save_works(admin_client, seeded):
+    routine = Routine.objects.get(slug="desk-break")
+    url, data = routine_post_data(admin_client, routine)
+    first, second = _index_of(data, 1), _index_of(data, 2)
+    data[f"items-{first}-position"], data[f"items-{second}-position"] = 2, 1
+    data[f"items-{first}-sets_min"] = 3
+
+    response = admin_client.post(url, data)
+
+    assert response.status_code == 302, response.context["errors"]
+    assert _exercises(routine) == ["glute-bridges", "standing-kickbacks"]
+    assert routine.items.get(position=2).sets_min == 3
+
+
+def test_an_editor_creates_a_routine_with_items_out_of_order(admin_client, seeded):
+    bridges = Exercise.objects.get(slug="glute-bridges")
+    kickbacks = Exercise.objects.get(slug="quadruped-kickbacks")
+    data = {
+        "name": "Editor's routine",
+        "slug": "editors-routine",
+        "summary": "A test routine.",
+        "difficulty": "beginner",
+        "warm_up": "Warm up for 5–10 minutes.",
+        "items-TOTAL_FORMS": 2,
+        "items-INITIAL_FORMS": 0,
+        "items-0-position": 2,
+        "items-0-exercise": kickbacks.pk,
+        "items-0-rest_seconds": 60,
+        "items-1-position": 1,
+        "items-1-exercise": bridges.pk,
+        "items-1-rest_seconds": 45,
+    }
+
+    response = admin_client.post(reverse("admin:routines_routine_add"), data)
+
+    assert response.status_code == 302, response.context["errors"]
+    routine = Routine.objects.get(slug="editors-routine")
+    assert _exercises(routine) == ["glute-bridges", "quadruped-kickbacks"]
+    assert routine.uuid is not None
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (
+            lambda data, first, second: data.update({f"items-{second}-DELETE": "on"}),
+            "this one has 1",
+        ),
+        (
+            lambda data, first, second: data.update(
+                {f"items-{second}-exercise": data[f"items-{first}-exercise"]}
+            ),
+            "appears more than once",
+        ),
+        (
+            lambda data, first, second: data.update(
+                {f"items-{second}-exercise": Exercise.objects.get(slug="stepups").pk}
+            ),
+            "harder than the routine&#x27;s level",
+        ),
+        (
+            lambda data, first, second: data.update({f"items-{second}-position": 1}),
+            "Please correct the duplicate data for position",
+        ),
+        (
+            lambda data, first, second: data.update({f"items-{second}-sets_max": 1}),
+            "Sets: the minimum must be at least 1",
+        ),
+    ],
+)
+def test_a_save_breaking_a_rule_shows_it_and_changes_nothing(
+    admin_client, seeded, change, message
+):
+    routine = Routine.objects.get(slug="desk-break")
+    before = list(
+        routine.items.values_list("pk", "position", "exercise_id", "sets_max")
+    )
+    url, data = routine_post_data(admin_client, routine)
+    data["name"] = "Renamed"
+    change(data, _index_of(data, 1), _index_of(data, 2))
+
+    response = admin_client.post(url, data)
+
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert (
+        list(routine.items.values_list("pk", "position", "exercise_id", "sets_max"))
+        == before
+    )
+    assert Routine.objects.get(pk=routine.pk).name == "Desk break routine"
