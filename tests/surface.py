@@ -8,7 +8,7 @@ new admin model) joins the hostile-input and authorization matrices by itself.
 import json
 import re
 from dataclasses import dataclass, field
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -28,10 +28,24 @@ class Operation:
     methods: tuple[str, ...]
     path_parameters: tuple[str, ...]
     query_parameters: dict[str, dict] = field(default_factory=dict, hash=False)
+    # A valid value for each required query parameter.
+    required_query: dict[str, str] = field(default_factory=dict, hash=False)
 
-    def url(self, **values):
-        """The path with each {parameter} replaced by the given, already-encoded value."""
-        return PATH_PARAMETER.sub(lambda match: values[match.group(1)], self.path)
+    def url(self, query=None, **values):
+        """The path with each {parameter} replaced by the given, already-encoded
+        value, and the required query parameters plus ``query`` (encoded here)."""
+        path = PATH_PARAMETER.sub(lambda match: values[match.group(1)], self.path)
+        pairs = {**self.required_query, **(query or {})}
+        if not pairs:
+            return path
+        return (
+            path
+            + "?"
+            + "&".join(
+                f"{quote(name)}={quote(str(value), safe='')}"
+                for name, value in pairs.items()
+            )
+        )
 
 
 def api_schema():
@@ -48,20 +62,45 @@ def api_operations():
             for method in ("get", "head", "options", "post", "put", "patch", "delete")
             if method in item
         )
-        query = {}
+        query, required = {}, {}
         for method in ("get", "head"):
             for parameter in item.get(method, {}).get("parameters", []):
                 if parameter.get("in") == "query":
                     query[parameter["name"]] = parameter.get("schema", {})
+                    if parameter.get("required"):
+                        required[parameter["name"]] = _sample_value(parameter)
         operations.append(
             Operation(
                 path=path,
                 methods=methods,
                 path_parameters=tuple(PATH_PARAMETER.findall(path)),
                 query_parameters=query,
+                required_query=required,
             )
         )
     return operations
+
+
+# Valid values for required parameters whose schema gives no example.
+KNOWN_VALUES = {"available": "none", "equipment": "none"}
+
+
+def _sample_value(parameter):
+    """A valid value for a required query parameter, from its schema if it can."""
+    schema = parameter.get("schema", {})
+    for candidate in (
+        parameter.get("example"),
+        schema.get("example"),
+        schema.get("default"),
+        *(schema.get("enum") or [])[:1],
+        KNOWN_VALUES.get(parameter["name"]),
+    ):
+        if candidate is not None:
+            return str(candidate)
+    raise AssertionError(
+        f"required query parameter {parameter['name']!r} has no example in the "
+        "schema: give it one (or add it to KNOWN_VALUES)"
+    )
 
 
 def unparametrised_api_routes():

@@ -22,6 +22,7 @@ from django.test import override_settings
 from django.urls import resolve
 from hypothesis import HealthCheck, settings
 from schemathesis import GenerationMode
+from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from exercises.models import Equipment, Muscle
 from hipext.wsgi import application
@@ -131,7 +132,24 @@ def test_api_keeps_its_contract(case):
     sent[case.operation.label] = sent.get(case.operation.label, 0) + 1
     if response.status_code == 200:
         answered[case.operation.label] = answered.get(case.operation.label, 0) + 1
-    case.validate_response(response)
+    excluded = [positive_data_acceptance] if unmet_constraint(response) else []
+    case.validate_response(response, excluded_checks=excluded)
+
+
+def unmet_constraint(response):
+    """Whether a 400 is the routine builder's documented "too few exercises qualify".
+
+    A schema-valid request can ask for more than the content holds (three
+    advanced exercises with no equipment); the operation documents that answer as
+    a 400 naming the constraint, so positive data may meet it.
+    """
+    if response.status_code != 400:
+        return False
+    errors = response.json().get("errors", {})
+    messages = [message for field in errors.values() for message in field]
+    return bool(messages) and all(
+        message.endswith("are needed") for message in messages
+    )
 
 
 def test_fuzzing_sent_enough_requests_to_every_operation(request):
