@@ -53,10 +53,15 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",  # Swagger UI and ReDoc served locally, not from a CDN
     "exercises",
     "routines",
+    # API keys and rate limits (hipext/ratelimit.py).
+    "rest_framework_api_key",
+    "hipext.apps.HipextConfig",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Early, so it counts requests that later middleware answers from a cache.
+    "hipext.ratelimit.RateLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -149,3 +154,30 @@ LOGGING = {
         "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO"),
     },
 }
+
+# --- Cache ---------------------------------------------------------------------------
+# Redis when REDIS_URL is set (shared by every worker and server), local memory otherwise.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+CACHES = {
+    "default": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+        }
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+
+# --- API keys and rate limits (hipext/ratelimit.py) ----------------------------------
+# Requests per period for anonymous clients (per IP) and for each API key:
+# N/second, N/minute, N/hour, N/day or N/<seconds>s.
+API_RATE_ANON = os.environ.get("API_RATE_ANON", "120/minute")
+API_RATE_KEY = os.environ.get("API_RATE_KEY", "1200/minute")
+# Path prefixes that are limited (the API root /api included).
+API_RATE_PATHS = ("/api", "/embed")
+# The cache holding the counters and the key records.
+API_RATE_CACHE = "default"
+# Number of reverse proxies in front of the app whose X-Forwarded-For is trusted;
+# 0 uses REMOTE_ADDR (the client's address when nothing sits in between).
+API_RATE_PROXY_COUNT = int(os.environ.get("API_RATE_PROXY_COUNT", "0"))

@@ -15,6 +15,8 @@ from .api import api_root_view
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    # Embeddable exercise cards (/embed/exercises/<slug>) and /api/oembed.
+    path("", include("exercises.embed")),
     # The public API. Every route answers with or without a trailing slash (no
     # redirect): the routers use "/?" and the fixed routes below do the same.
     re_path(

@@ -1,0 +1,267 @@
+"""API keys and rate limits for the public API and the embeddable cards.
+
+Anonymous clients are counted per IP address, clients sending a valid API key per
+key, in fixed windows aligned to the clock. Counters live in the Django cache named
+by ``API_RATE_CACHE`` (Redis in production, so every worker and server shares them).
+The middleware sits near the top of ``MIDDLEWARE`` so that it counts every request,
+including those the response cache or a conditional GET answers without a view.
+
+Responses carry ``RateLimit-Limit``, ``RateLimit-Remaining`` and ``RateLimit-Reset``
+(seconds until the window resets), the separate-header form of the IETF draft
+"RateLimit header fields for HTTP", plus ``RateLimit-Policy`` (``120;w=60``).
+"""
+
+import contextlib
+import functools
+import ipaddress
+import logging
+import math
+import time
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import caches
+from django.core.cache.backends.redis import RedisCache
+from django.db.models.signals import post_delete, post_save
+from rest_framework_api_key.models import APIKey
+
+from hipext.errors import ProblemResponse
+
+logger = logging.getLogger(__name__)
+
+PERIODS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400}
+# How long a key's verification data stays in the cache; saving or deleting the key
+# (revoking it in the admin) drops it at once, so this only bounds stale expiry dates.
+KEY_RECORD_TIMEOUT = 300
+KEY_RECORD_MISSING = "missing"
+KEYWORD = "api-key"
+MAX_KEY_LENGTH = 200
+
+
+@dataclass(frozen=True)
+class Rate:
+    """A number of requests allowed per period of seconds."""
+
+    limit: int
+    period: int
+
+    @property
+    def policy(self):
+        return f"{self.limit};w={self.period}"
+
+
+@functools.lru_cache(maxsize=32)
+def rate_parse(text):
+    """``"120/minute"`` (or ``120/min``, ``120/60s``, ``120/m``) as a Rate."""
+    try:
+        count, _, unit = text.strip().partition("/")
+        limit = int(count)
+        unit = unit.strip().lower()
+        if unit.endswith("s") and unit[:-1].isdigit():
+            period = int(unit[:-1])
+        else:
+            period = next(
+                seconds
+                for name, seconds in PERIODS.items()
+                if unit and name.startswith(unit)
+            )
+    except (ValueError, StopIteration):
+        raise ValueError(
+            f"Invalid rate {text!r}: use N/second, N/minute, N/hour, N/day or N/<n>s."
+        ) from None
+    if limit < 0 or period < 1:
+        raise ValueError(
+            f"Invalid rate {text!r}: the limit and period must be positive."
+        )
+    return Rate(limit, period)
+
+
+def client_ip(request):
+    """The client's address: REMOTE_ADDR, or X-Forwarded-For behind trusted proxies.
+
+    With ``API_RATE_PROXY_COUNT = n`` the n-th address from the right of
+    X-Forwarded-For is used: the one the outermost trusted proxy saw. Addresses to
+    its left are client-supplied and never trusted. IPv6 clients are counted per /64,
+    the block one subscriber usually holds.
+    """
+    address = request.META.get("REMOTE_ADDR", "")
+    proxies = settings.API_RATE_PROXY_COUNT
+    if proxies:
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
+        if hops:
+            address = hops[-min(proxies, len(hops))]
+    if ":" in address:
+        with contextlib.suppress(ValueError):
+            address = str(ipaddress.IPv6Network(f"{address}/64", strict=False))
+    return address
+
+
+def api_key_from_request(request):
+    """The key sent as ``Authorization: Api-Key <key>`` or ``X-Api-Key: <key>``."""
+    authorization = request.META.get("HTTP_AUTHORIZATION")
+    if authorization:
+        keyword, _, key = authorization.partition(" ")
+        if keyword.lower() == KEYWORD:
+            return key.strip()
+    return request.META.get("HTTP_X_API_KEY", "").strip() or None
+
+
+def _record_cache_key(prefix):
+    return f"apikey:{prefix}"
+
+
+def api_key_record(prefix):
+    """What verifying a key with this prefix needs, from the cache or the database."""
+    cache = caches[settings.API_RATE_CACHE]
+    cache_key = _record_cache_key(prefix)
+    record = cache.get(cache_key)
+    if record is None:
+        row = (
+            APIKey.objects.filter(prefix=prefix)
+            .values_list("hashed_key", "revoked", "expiry_date")
+            .first()
+        )
+        if row is None:
+            record = KEY_RECORD_MISSING
+        else:
+            hashed_key, revoked, expiry = row
+            record = (hashed_key, revoked, expiry.timestamp() if expiry else None)
+        cache.set(cache_key, record, KEY_RECORD_TIMEOUT)
+    return record
+
+
+def api_key_record_forget(sender, instance, **kwargs):
+    """Revoking, changing or deleting a key takes effect on the next request."""
+    caches[settings.API_RATE_CACHE].delete(_record_cache_key(instance.prefix))
+
+
+def api_key_signals_connect():
+    """Drop a key's cached record whenever the key is saved or deleted."""
+    post_save.connect(api_key_record_forget, sender=APIKey)
+    post_delete.connect(api_key_record_forget, sender=APIKey)
+
+
+def api_key_check(key, now):
+    """``None`` when the key is valid, else why it is not."""
+    prefix, dot, _ = key.partition(".")
+    # Issued keys are an 8-character alphanumeric prefix, a dot and a 32-character
+    # secret; anything far from that never reaches the cache or the database.
+    if (
+        not dot
+        or len(key) > MAX_KEY_LENGTH
+        or not (prefix.isascii() and prefix.isalnum() and len(prefix) <= 16)
+    ):
+        return "The API key is malformed: send it exactly as it was issued."
+    record = api_key_record(prefix)
+    if record == KEY_RECORD_MISSING or not APIKey.objects.key_generator.verify(
+        key, record[0]
+    ):
+        return "The API key is not known."
+    _, revoked, expiry = record
+    if revoked:
+        return "The API key has been revoked."
+    if expiry is not None and expiry < now:
+        return "The API key has expired."
+    return None
+
+
+def counter_hit(cache, key, period, now):
+    """Count one request in the current window; the count and seconds left in it."""
+    window = int(now // period)
+    key = f"ratelimit:{key}:{window}"
+    reset = max(1, math.ceil((window + 1) * period - now))
+    # A little longer than the window, so a slow clock elsewhere still finds it.
+    timeout = period + 5
+    if isinstance(cache, RedisCache):
+        # One round trip instead of add + exists + incr, on a client kept with the
+        # cache (Django builds a new one for every operation).
+        full_key = cache.make_and_validate_key(key)
+        client = getattr(cache, "_ratelimit_client", None)
+        if client is None:
+            client = cache._ratelimit_client = cache._cache.get_client(write=True)
+        pipe = client.pipeline(transaction=False)
+        pipe.set(full_key, 0, ex=timeout, nx=True)
+        pipe.incr(full_key)
+        return pipe.execute()[1], reset
+    cache.add(key, 0, timeout)
+    try:
+        return cache.incr(key), reset
+    except ValueError:  # expired between add and incr
+        cache.add(key, 1, timeout)
+        return 1, reset
+
+
+def rate_headers(rate, count, reset):
+    return {
+        "RateLimit-Limit": str(rate.limit),
+        "RateLimit-Remaining": str(max(0, rate.limit - count)),
+        "RateLimit-Reset": str(reset),
+        "RateLimit-Policy": rate.policy,
+    }
+
+
+class RateLimitMiddleware:
+    """Identifies API keys and enforces per-IP and per-key request limits."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not request.path_info.startswith(settings.API_RATE_PATHS):
+            return self.get_response(request)
+        request.api_key_prefix = None
+        now = time.time()
+        key = api_key_from_request(request)
+        problem = None
+        if key is not None:
+            try:
+                problem = api_key_check(key, now)
+            except Exception:
+                # Without the cache or the database the key cannot be checked; serve
+                # the request as anonymous rather than fail it.
+                logger.exception("API key check failed")
+                problem = None
+                key = None
+        if key is not None and problem is None:
+            request.api_key_prefix = key.partition(".")[0]
+            ident = f"key:{request.api_key_prefix}"
+            rate = rate_parse(settings.API_RATE_KEY)
+        else:
+            # A request with a bad key counts against its address, so guessing keys
+            # is limited like any anonymous traffic.
+            ident = f"ip:{client_ip(request)}"
+            rate = rate_parse(settings.API_RATE_ANON)
+        try:
+            count, reset = counter_hit(
+                caches[settings.API_RATE_CACHE], ident, rate.period, now
+            )
+        except Exception:
+            logger.exception("Rate-limit counter unavailable; request not counted")
+            return self.get_response(request)
+        headers = rate_headers(rate, count, reset)
+        if count > rate.limit or problem is not None:
+            # Said to this client, now: no shared cache may keep it.
+            headers["Cache-Control"] = "no-store"
+        if count > rate.limit:
+            headers["Retry-After"] = str(reset)
+            return ProblemResponse(
+                429,
+                f"Rate limit of {rate.limit} requests per {rate.period} s exceeded; "
+                f"retry in {reset} s."
+                + ("" if key else " Send an API key for a higher limit."),
+                headers=headers,
+                instance=request.get_full_path(),
+            )
+        if problem is not None:
+            return ProblemResponse(
+                401,
+                problem,
+                title="Invalid API key",
+                headers={**headers, "WWW-Authenticate": 'Api-Key realm="hipext"'},
+                instance=request.get_full_path(),
+            )
+        response = self.get_response(request)
+        for name, value in headers.items():
+            response.headers[name] = value
+        return response

@@ -1,0 +1,231 @@
+import re
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.messages import get_messages
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+from rest_framework_api_key.models import APIKey
+
+from hipext.errors import PROBLEM_CONTENT_TYPE
+
+PING = "/api/test-ping"
+
+
+@pytest.fixture
+def limited(settings, db):
+    """Two anonymous requests a minute, five per key, counted from a clean cache."""
+    settings.ROOT_URLCONF = "tests.urls"
+    settings.API_RATE_ANON = "2/hour"
+    settings.API_RATE_KEY = "5/hour"
+    cache.clear()
+    yield settings
+    cache.clear()
+
+
+@pytest.fixture
+def issued_key(db):
+    """A freshly issued key: the model row and the key the client holds."""
+    return APIKey.objects.create_key(name="Partner app")
+
+
+def with_key(key):
+    return {"HTTP_AUTHORIZATION": f"Api-Key {key}"}
+
+
+def test_model_issues_a_key_stored_only_as_its_hash(issued_key):
+    api_key, key = issued_key
+
+    stored = APIKey.objects.get(pk=api_key.pk)
+    assert key.startswith(stored.prefix + ".")
+    secret = key.partition(".")[2]
+    assert secret not in stored.hashed_key
+    assert secret not in stored.id
+    assert stored.hashed_key.startswith("sha512$$")
+    assert APIKey.objects.is_valid(key)
+    assert not APIKey.objects.is_valid(key[:-1] + ("x" if key[-1] != "x" else "y"))
+
+
+def test_admin_issues_a_key_shown_once_and_stores_its_hash(limited, client):
+    admin = get_user_model().objects.create_superuser("editor", "e@example.org", "pw")
+    client.force_login(admin)
+
+    response = client.post(
+        reverse("admin:rest_framework_api_key_apikey_add"), {"name": "Partner app"}
+    )
+
+    assert response.status_code == 302
+    messages = " ".join(str(m) for m in get_messages(response.wsgi_request))
+    key = re.search(r"The API key for Partner app is: (\S+)\. ", messages)[1]
+    stored = APIKey.objects.get(name="Partner app")
+    assert key.startswith(stored.prefix + ".")
+    assert key not in stored.hashed_key
+    client.logout()
+    assert client.get(PING, **with_key(key)).headers["RateLimit-Limit"] == "5"
+
+
+def test_key_revoked_in_the_admin_is_rejected_at_once(limited, client, issued_key):
+    api_key, key = issued_key
+    assert client.get(PING, **with_key(key)).status_code == 200  # now cached
+    admin = get_user_model().objects.create_superuser("editor", "e@example.org", "pw")
+    client.force_login(admin)
+
+    response = client.post(
+        reverse("admin:rest_framework_api_key_apikey_change", args=[api_key.pk]),
+        {"name": "Partner app", "revoked": "on"},
+    )
+
+    assert response.status_code == 302
+    client.logout()
+    rejected = client.get(PING, **with_key(key))
+    assert rejected.status_code == 401
+    assert rejected.json()["detail"] == "The API key has been revoked."
+
+
+def test_key_sent_either_way_gets_the_key_limit(limited, client, issued_key):
+    _, key = issued_key
+
+    by_authorization = client.get(PING, HTTP_AUTHORIZATION=f"api-key {key}")
+    by_header = client.get(PING, HTTP_X_API_KEY=key)
+
+    assert by_authorization.status_code == by_header.status_code == 200
+    assert by_authorization.headers["RateLimit-Limit"] == "5"
+    # Both count against the same key.
+    assert by_header.headers["RateLimit-Remaining"] == "3"
+
+
+def test_key_limit_is_higher_than_anonymous_and_separate(limited, client, issued_key):
+    _, key = issued_key
+
+    anonymous = [client.get(PING).status_code for _ in range(3)]
+    keyed = [client.get(PING, **with_key(key)).status_code for _ in range(6)]
+
+    assert anonymous == [200, 200, 429]
+    assert keyed == [200] * 5 + [429]
+
+
+def test_each_key_has_its_own_budget(limited, client, issued_key):
+    _, key = issued_key
+    _, other_key = APIKey.objects.create_key(name="Other app")
+    for _ in range(5):
+        client.get(PING, **with_key(key))
+
+    assert client.get(PING, **with_key(key)).status_code == 429
+    assert client.get(PING, **with_key(other_key)).status_code == 200
+
+
+def test_revoked_key_is_rejected_with_401(limited, client, issued_key):
+    api_key, key = issued_key
+    assert client.get(PING, **with_key(key)).status_code == 200
+
+    api_key.revoked = True
+    api_key.save()
+
+    response = client.get(PING, **with_key(key))
+    assert response.status_code == 401
+    assert response.headers["Content-Type"] == PROBLEM_CONTENT_TYPE
+    assert response.headers["WWW-Authenticate"] == 'Api-Key realm="hipext"'
+    assert response.headers["Cache-Control"] == "no-store"
+    assert response.json()["detail"] == "The API key has been revoked."
+
+
+def test_deleted_key_is_rejected(limited, client, issued_key):
+    api_key, key = issued_key
+    assert client.get(PING, **with_key(key)).status_code == 200
+
+    api_key.delete()
+
+    assert client.get(PING, **with_key(key)).json()["detail"] == (
+        "The API key is not known."
+    )
+
+
+def test_expired_key_is_rejected(limited, client):
+    _, key = APIKey.objects.create_key(
+        name="Trial", expiry_date=timezone.now() - timedelta(minutes=1)
+    )
+
+    response = client.get(PING, **with_key(key))
+
+    assert response.status_code == 401
+    assert response.json()["detail"] == "The API key has expired."
+
+
+@pytest.mark.parametrize(
+    ("sent", "detail"),
+    [
+        ("not-a-key", "The API key is malformed: send it exactly as it was issued."),
+        (".secret", "The API key is malformed: send it exactly as it was issued."),
+        ("a b:c.secret", "The API key is malformed: send it exactly as it was issued."),
+        (
+            "abc." + "x" * 300,
+            "The API key is malformed: send it exactly as it was issued.",
+        ),
+        ("abcdefgh.wrongsecret", "The API key is not known."),
+    ],
+)
+def test_unknown_or_malformed_key_is_rejected_with_401(limited, client, sent, detail):
+    response = client.get(PING, HTTP_X_API_KEY=sent)
+
+    assert response.status_code == 401
+    body = response.json()
+    assert body["title"] == "Invalid API key"
+    assert body["detail"] == detail
+    assert body["instance"] == PING
+
+
+def test_wrong_secret_for_a_real_prefix_is_rejected(limited, client, issued_key):
+    api_key, _ = issued_key
+
+    response = client.get(PING, HTTP_X_API_KEY=f"{api_key.prefix}.guessed")
+
+    assert response.status_code == 401
+    assert response.json()["detail"] == "The API key is not known."
+
+
+def test_guessing_keys_counts_against_the_address(limited, client):
+    statuses = [
+        client.get(PING, HTTP_X_API_KEY=f"guess{n:03}.secret").status_code
+        for n in range(3)
+    ]
+
+    assert statuses == [401, 401, 429]
+    assert client.get(PING).status_code == 429
+
+
+def test_key_check_is_cached_and_needs_no_query(limited, client, issued_key):
+    _, key = issued_key
+    with CaptureQueriesContext(connection) as first:
+        client.get(PING, **with_key(key))
+
+    with CaptureQueriesContext(connection) as second:
+        response = client.get(PING, **with_key(key))
+
+    assert response.status_code == 200
+    key_table = APIKey._meta.db_table
+    assert sum(key_table in query["sql"] for query in first.captured_queries) == 1
+    assert not [q for q in second.captured_queries if key_table in q["sql"]]
+
+
+def test_key_grants_no_admin_access(limited, client, issued_key):
+    _, key = issued_key
+
+    response = client.get("/admin/", **with_key(key))
+
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/admin/login/")
+
+
+def test_key_grants_no_write_access(limited, client, issued_key):
+    _, key = issued_key
+
+    response = client.post("/api/oembed", {"url": "x"}, **with_key(key))
+
+    assert response.status_code == 405
+    assert response.headers["Allow"] == "GET, HEAD, OPTIONS"
+    assert response.headers["Content-Type"] == PROBLEM_CONTENT_TYPE
+    assert response.headers["RateLimit-Limit"] == "5"
