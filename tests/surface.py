@@ -136,6 +136,45 @@ def _walk(patterns, prefix):
             yield prefix + text
 
 
+def public_page_routes(client):
+    """Pages outside /api and /admin (embeddable cards), each with a real object.
+
+    Every named route the URL resolver holds elsewhere is tried with the first slug
+    of each content model until one answers 200.
+    """
+    candidates = [
+        slug
+        for model in admin.site._registry
+        if any(field.name == "slug" for field in model._meta.fields)
+        for slug in model._default_manager.order_by("slug").values_list(
+            "slug", flat=True
+        )[:1]
+    ]
+    routes = []
+    for name, groups in _named_patterns(get_resolver().url_patterns):
+        if not groups <= {"slug"}:
+            continue
+        for slug in candidates if groups else [None]:
+            url = reverse(name, kwargs={"slug": slug} if groups else None)
+            if url.startswith(("/admin/", "/api/")) or url.rstrip("/") == "/api":
+                break
+            if client.get(url).status_code == 200:
+                routes.append(url)
+                break
+    return routes
+
+
+def _named_patterns(patterns, namespace=""):
+    """(name, group names) of every named URL pattern outside a namespace."""
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            if pattern.namespace:
+                continue  # the admin, which has its own matrix
+            yield from _named_patterns(pattern.url_patterns)
+        elif pattern.name:
+            yield pattern.name, set(pattern.pattern.regex.groupindex)
+
+
 def sample_path_values(client, operation):
     """Real values for an operation's path parameters, read from its list endpoint."""
     if not operation.path_parameters:

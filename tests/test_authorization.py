@@ -19,6 +19,7 @@ from tests.surface import (
     admin_routes,
     api_operations,
     problem_violation,
+    public_page_routes,
     sample_path_values,
 )
 
@@ -148,4 +149,22 @@ def test_admin_admits_only_staff(client_as, role):
     assert cells >= len(METHODS) * 10, "the admin has fewer pages than expected"
     assert violations == []
     # Staff writes here carry no form data, so nothing may change for anyone.
+    assert content_snapshot() == before
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_public_pages_outside_the_api_accept_no_write(client_as, role):
+    client = client_as(role)
+    before = content_snapshot()
+    violations, cells = [], 0
+    for url in public_page_routes(client):
+        for method in METHODS:
+            cells += 1
+            status = send(client, method, url).status_code
+            if method in ("GET", "HEAD") and status != 200:
+                violations.append(f"{method} {url}: {status}")
+            elif method in WRITE_METHODS and status != 405:
+                violations.append(f"{method} {url}: {status}, not 405")
+    assert cells >= len(METHODS), "no public page outside the API was found"
+    assert violations == []
     assert content_snapshot() == before
