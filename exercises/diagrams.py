@@ -316,6 +316,7 @@ class ExerciseDiagramView(StrictQueryParamsMixin, APIView):
     """An SVG body map of the muscles an exercise works, primary and secondary."""
 
     renderer_classes = [SVGRenderer]
+    queryset = Exercise.objects.only("slug", "name")
 
     @extend_schema(
         operation_id="exercises_diagram",
@@ -336,7 +337,7 @@ class ExerciseDiagramView(StrictQueryParamsMixin, APIView):
         },
     )
     def get(self, request, slug):
-        exercise = Exercise.objects.only("slug", "name").filter(slug=slug).first()
+        exercise = self.queryset.filter(slug=slug).first()
         if exercise is None:
             raise NotFound(f"No exercise has the slug {slug!r}.")
         response = HttpResponse(

@@ -2,13 +2,10 @@
 
 from django.conf import settings
 from django.urls import NoReverseMatch, reverse
-from django.views import defaults
 from rest_framework import routers, viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
-
-from .errors import ProblemResponse
 
 API_PREFIX = "/api"
 
@@ -96,8 +93,11 @@ class StrictQueryParamsMixin:
             raise ValidationError(errors)
 
     def initial(self, request, *args, **kwargs):
-        # Checked first, so a bad parameter is a 400 whatever else would go wrong.
-        self.check_query_params(request)
+        # Checked first, so a bad parameter is a 400 whatever else would go wrong,
+        # except a method the view does not serve: that is a 405 whatever the query.
+        method = request.method.lower()
+        if method in self.http_method_names and hasattr(self, method):
+            self.check_query_params(request)
         super().initial(request, *args, **kwargs)
 
 
@@ -132,31 +132,3 @@ def api_root_view(*routers_, extra=()):
         for prefix, _viewset, basename in router.registry
     ]
     return APIRootView.as_view(url_names=(*url_names, *extra))
-
-
-def _is_api_path(path):
-    return path == API_PREFIX or path.startswith(API_PREFIX + "/")
-
-
-def bad_request(request, exception):
-    """handler400 (e.g. too many query parameters): problem details under /api."""
-    if _is_api_path(request.path):
-        return ProblemResponse(
-            400,
-            "The request could not be read (too many query parameters, or a "
-            "malformed header).",
-            instance=request.path,
-        )
-    return defaults.bad_request(request, exception)
-
-
-def page_not_found(request, exception):
-    """handler404: problem details under /api, Django's page elsewhere."""
-    if _is_api_path(request.path):
-        return ProblemResponse(
-            404,
-            f"There is no endpoint at {request.path}. The endpoints are listed at "
-            f"{API_PREFIX} and documented at {API_PREFIX}/docs.",
-            instance=request.get_full_path(),
-        )
-    return defaults.page_not_found(request, exception)

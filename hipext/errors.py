@@ -4,6 +4,8 @@ from http import HTTPStatus
 
 from django.http import JsonResponse
 from rest_framework import exceptions
+from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
@@ -31,6 +33,20 @@ class ProblemResponse(JsonResponse):
             content_type=PROBLEM_CONTENT_TYPE,
             json_dumps_params={"ensure_ascii": False},
         )
+
+
+class ProblemAPIResponse(Response):
+    """A DRF response whose problem body is JSON whatever renderer the view chose.
+
+    DRF renders an error with the renderer the view negotiated: YAML for the OpenAPI
+    schema, an HTML template for Swagger UI and ReDoc (which fails without one).
+    """
+
+    @property
+    def rendered_content(self):
+        self.accepted_renderer = JSONRenderer()
+        self.accepted_media_type = PROBLEM_CONTENT_TYPE
+        return super().rendered_content
 
 
 def _flatten(detail):
@@ -63,6 +79,9 @@ def problem_exception_handler(exc, context):
     request = context.get("request")
     if request is not None:
         body["instance"] = request.get_full_path()
-    response.data = body
-    response.content_type = PROBLEM_CONTENT_TYPE
-    return response
+    problem = ProblemAPIResponse(body, status=status, content_type=PROBLEM_CONTENT_TYPE)
+    # DRF's handler adds WWW-Authenticate and Retry-After where they apply.
+    for header, value in response.headers.items():
+        if header.lower() != "content-type":
+            problem[header] = value
+    return problem

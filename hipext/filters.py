@@ -33,7 +33,7 @@ class CommaSeparatedField(forms.Field):
 
     ``choices`` may be a callable (evaluated only when a value is given, so slugs
     read from the database cost a query only on requests that use the filter).
-    Blank items are dropped; an empty value means "no filter".
+    An empty value means "no filter"; a blank item in a list ("a,,b") is an error.
     """
 
     widget = forms.TextInput
@@ -48,7 +48,15 @@ class CommaSeparatedField(forms.Field):
         values = []
         for item in str(value).split(","):
             item = item.strip()
-            if item and item not in values:
+            if not item:
+                # "a,,b" or "," is a malformed list, not a request for no filter.
+                raise forms.ValidationError(
+                    "%(value)s has an empty item; separate values with single "
+                    "commas, such as a,b.",
+                    code="blank_item",
+                    params={"value": repr(value)},
+                )
+            if item not in values:
                 values.append(item)
         return values
 

@@ -1,15 +1,12 @@
-"""Liveness and readiness probes, and the server-error handler that keeps the API JSON.
+"""Liveness and readiness probes, and the answer while the database is unavailable.
 
 While the database is down every request that needs it answers 503 problem details with
 Retry-After (a client may retry) instead of Django's HTML 500; the process itself stays
 up and resumes as soon as the database is back, since each request reconnects.
 """
 
-import sys
-
-from django.db import DatabaseError, InterfaceError, OperationalError, connection
+from django.db import DatabaseError, connection
 from django.http import JsonResponse
-from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
@@ -50,17 +47,3 @@ def readyz(request):
     except DatabaseError:
         return database_unavailable(request)
     return JsonResponse({"status": "ok", "database": "ok"})
-
-
-def server_error(request, template_name=defaults.ERROR_500_TEMPLATE_NAME):
-    """handler500: 503 while the database is down; problem details, never HTML, on /api/."""
-    error = sys.exc_info()[1]
-    if isinstance(error, OperationalError | InterfaceError):
-        return database_unavailable(request)
-    if request.path.startswith("/api/"):
-        return ProblemResponse(
-            500,
-            "The server failed to answer this request.",
-            instance=request.get_full_path(),
-        )
-    return defaults.server_error(request, template_name)

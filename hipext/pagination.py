@@ -6,6 +6,8 @@ from rest_framework import pagination
 from rest_framework.exceptions import ValidationError
 
 _POSITIVE_INTEGER = re.compile(r"[0-9]{1,9}")
+# The largest number _POSITIVE_INTEGER reads, so the schema states the same bound.
+MAX_PAGE_NUMBER = 999_999_999
 
 
 def _positive_integer(raw):
@@ -77,7 +79,11 @@ class PageNumberPagination(pagination.PageNumberPagination):
                 "required": False,
                 "in": "query",
                 "description": "Page number, from 1. A page past the last one is a 404.",
-                "schema": {"type": "integer", "minimum": 1},
+                "schema": {
+                    "type": "integer",
+                    "minimum": 1,
+                    "maximum": MAX_PAGE_NUMBER,
+                },
             },
             {
                 "name": self.page_size_query_param,

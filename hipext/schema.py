@@ -73,10 +73,38 @@ NOT_FOUND = OpenApiResponse(
 )
 
 
+NO_NUL = "^[^\\x00]*$"
+
+
 class AutoSchema(SpectacularAutoSchema):
     """drf-spectacular's schema, adding the 400 and 404 problem-details responses."""
 
     error_responses = {"400": BAD_REQUEST, "404": NOT_FOUND}
+
+    def _get_parameters(self):
+        parameters = super()._get_parameters()
+        filters = getattr(
+            getattr(self.view, "filterset_class", None), "base_filters", {}
+        )
+        for parameter in parameters:
+            if parameter["in"] != "query":
+                continue
+            # Every optional query parameter given empty (?page=&search=) counts as
+            # not given, as in HTML forms and django-filter; the schema says so.
+            if not parameter.get("required"):
+                parameter["allowEmptyValue"] = True
+            schema = parameter.get("schema", {})
+            value = schema.get("items", {}) if schema.get("type") == "array" else schema
+            if value.get("type") != "string":
+                continue
+            if "enum" not in value and "format" not in value:
+                # hipext.api refuses a NUL character in any query value.
+                value.setdefault("pattern", NO_NUL)
+            # drf-spectacular leaves out a CharFilter's max_length; the form enforces it.
+            filter_ = filters.get(parameter["name"])
+            if filter_ is not None and filter_.extra.get("max_length"):
+                value["maxLength"] = filter_.extra["max_length"]
+        return parameters
 
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)

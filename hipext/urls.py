@@ -32,11 +32,15 @@ urlpatterns = [
     re_path(r"^api/schema/?$", SpectacularAPIView.as_view(), name="schema"),
     re_path(
         r"^api/docs/?$",
-        SpectacularSwaggerView.as_view(url_name="schema"),
+        # No OPTIONS metadata: DRF would render it with the page's HTML renderer
+        # and no template (a 500); OPTIONS answers 405 problem details instead.
+        SpectacularSwaggerView.as_view(url_name="schema", metadata_class=None),
         name="swagger-ui",
     ),
     re_path(
-        r"^api/redoc/?$", SpectacularRedocView.as_view(url_name="schema"), name="redoc"
+        r"^api/redoc/?$",
+        SpectacularRedocView.as_view(url_name="schema", metadata_class=None),
+        name="redoc",
     ),
     # Embeddable exercise cards (/embed/exercises/<slug>) and /api/oembed.
     path("", include("exercises.embed")),
@@ -47,9 +51,8 @@ urlpatterns = [
     path("readyz", health.readyz, name="readyz"),
 ]
 
-# Problem details for /api paths; Django's pages elsewhere.
-handler400 = "hipext.api.bad_request"
-handler404 = "hipext.api.page_not_found"
-
-# 503 problem details while the database is down; problem details, never HTML, on /api/.
-handler500 = "hipext.health.server_error"
+# Problem details for /api paths, Django's pages elsewhere (hipext/error_views.py).
+handler400 = "hipext.error_views.bad_request"
+handler403 = "hipext.error_views.permission_denied"
+handler404 = "hipext.error_views.page_not_found"
+handler500 = "hipext.error_views.server_error"

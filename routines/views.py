@@ -1,5 +1,7 @@
 """The public, read-only routine API and the routine builder."""
 
+import re
+
 from drf_spectacular.utils import (
     OpenApiResponse,
     extend_schema,
@@ -9,7 +11,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from hipext.api import ReadOnlyViewSet
+from hipext.api import SLUG_PATTERN, ReadOnlyViewSet
 from hipext.errors import PROBLEM_CONTENT_TYPE
 from hipext.schema import AutoSchema, ProblemSerializer
 
@@ -20,7 +22,7 @@ from .examples import (
     UNMET_SUGGESTION_EXAMPLES,
 )
 from .filtersets import RoutineFilterSet, RoutineSuggestQuerySerializer
-from .models import Routine
+from .models import RESERVED_SLUGS, Routine
 from .serializers import RoutineSerializer, RoutineSuggestionSerializer
 from .services import ROUTINE_PREFETCH
 
@@ -50,6 +52,11 @@ class RoutineViewSet(ReadOnlyViewSet):
     queryset = Routine.objects.prefetch_related(*ROUTINE_PREFETCH)
     serializer_class = RoutineSerializer
     filterset_class = RoutineFilterSet
+    # /api/routines/suggest is the builder, so no routine has a reserved slug; the
+    # schema's slug pattern says so (the router tries the builder's route first).
+    lookup_value_regex = (
+        f"(?!(?:{'|'.join(map(re.escape, RESERVED_SLUGS))})/?$){SLUG_PATTERN}"
+    )
 
     def get_allowed_query_params(self):
         if self.action == "suggest":

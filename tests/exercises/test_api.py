@@ -253,7 +253,7 @@ def test_exercise_list_default_order_is_by_name(api_client):
             "search=kickback&laterality=each_side&ordering=name",
             ["quadruped-kickbacks", "standing-kickbacks"],
         ),
-        ("equipment=,", None),  # blank values: no filter
+        ("equipment=", None),  # an empty value: no filter
     ],
 )
 def test_exercise_filters_over_http(api_client, query, expected):
@@ -638,7 +638,8 @@ def test_other_endpoints_query_counts(
 def test_exercise_query_count_does_not_grow_with_the_catalogue(
     api_client, django_assert_num_queries
 ):
-    Routine.objects.all().delete()  # routines protect their exercises
+    # Seeded routines protect their exercises from deletion: remove them first.
+    Routine.objects.all().delete()
     Exercise.objects.all().delete()
     # Each full exercise brings a bare one along: the target of its variation.
     one = full_exercise()
