@@ -71,6 +71,43 @@ class VariationKind(models.TextChoices):
     ALTERNATIVE = "alternative", "Alternative"
 
 
+def _range_constraint(field):
+    """An optional min–max range: min ≥ 1, max ≥ min, and no max without a min."""
+    low, high = f"{field}_min", f"{field}_max"
+    return models.CheckConstraint(
+        # isnull=False keeps each branch false, not unknown, for NULLs: a CHECK
+        # passes on unknown, so "max without min" would slip by.
+        condition=Q(**{f"{low}__isnull": True, f"{high}__isnull": True})
+        | Q(**{f"{low}__isnull": False, f"{low}__gte": 1, f"{high}__isnull": True})
+        | Q(
+            **{
+                f"{low}__isnull": False,
+                f"{high}__isnull": False,
+                f"{low}__gte": 1,
+                f"{high}__gte": F(low),
+            }
+        ),
+        name=f"%(app_label)s_%(class)s_{field}_range",
+        violation_error_message=(
+            f"{field.capitalize()}: the minimum must be at least 1 and the maximum, "
+            "if given, at least the minimum."
+        ),
+    )
+
+
+def dose_constraints():
+    """The rules of a structured dose (sets, reps, hold), for any model holding one."""
+    return [
+        _range_constraint("sets"),
+        _range_constraint("reps"),
+        models.CheckConstraint(
+            condition=Q(hold_seconds__isnull=True) | Q(hold_seconds__gte=1),
+            name="%(app_label)s_%(class)s_hold_positive",
+            violation_error_message="The hold must be at least 1 second.",
+        ),
+    ]
+
+
 class Muscle(models.Model):
     """A muscle, or a named group of muscles such as the hamstrings."""
 
@@ -183,45 +220,7 @@ class Exercise(models.Model):
     class Meta:
         ordering = ["name"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(sets_min__isnull=True, sets_max__isnull=True)
-                # isnull=False keeps each branch false, not unknown, for NULLs:
-                # a CHECK passes on unknown, so "max without min" would slip by.
-                | Q(sets_min__isnull=False, sets_min__gte=1, sets_max__isnull=True)
-                | Q(
-                    sets_min__isnull=False,
-                    sets_max__isnull=False,
-                    sets_min__gte=1,
-                    sets_max__gte=F("sets_min"),
-                ),
-                name="%(app_label)s_%(class)s_sets_range",
-                violation_error_message=(
-                    "Sets: the minimum must be at least 1 and the maximum, "
-                    "if given, at least the minimum."
-                ),
-            ),
-            models.CheckConstraint(
-                condition=Q(reps_min__isnull=True, reps_max__isnull=True)
-                # isnull=False keeps each branch false, not unknown, for NULLs:
-                # a CHECK passes on unknown, so "max without min" would slip by.
-                | Q(reps_min__isnull=False, reps_min__gte=1, reps_max__isnull=True)
-                | Q(
-                    reps_min__isnull=False,
-                    reps_max__isnull=False,
-                    reps_min__gte=1,
-                    reps_max__gte=F("reps_min"),
-                ),
-                name="%(app_label)s_%(class)s_reps_range",
-                violation_error_message=(
-                    "Reps: the minimum must be at least 1 and the maximum, "
-                    "if given, at least the minimum."
-                ),
-            ),
-            models.CheckConstraint(
-                condition=Q(hold_seconds__isnull=True) | Q(hold_seconds__gte=1),
-                name="%(app_label)s_%(class)s_hold_positive",
-                violation_error_message="The hold must be at least 1 second.",
-            ),
+            *dose_constraints(),
             models.CheckConstraint(
                 condition=Q(difficulty__in=Difficulty.values),
                 name="%(app_label)s_%(class)s_difficulty_valid",

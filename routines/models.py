@@ -5,7 +5,7 @@ import uuid
 from dataclasses import dataclass
 
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Q
 from django.urls import reverse
 
 from exercises.models import (
@@ -14,6 +14,7 @@ from exercises.models import (
     MuscleRole,
     Requirement,
     SlugManager,
+    dose_constraints,
     format_dose,
     split_lines,
 )
@@ -30,30 +31,6 @@ SECONDS_PER_REP = 3  # about 1 s up and 2 s down, plus any hold the dose asks fo
 DEFAULT_REST_SECONDS = 60
 
 RESERVED_SLUGS = ("suggest",)
-
-
-def _range_constraint(field):
-    """An optional min–max range, as on Exercise: min ≥ 1, max ≥ min, no max alone."""
-    low, high = f"{field}_min", f"{field}_max"
-    return models.CheckConstraint(
-        # isnull=False keeps each branch false, not unknown, for NULLs: a CHECK
-        # passes on unknown, so "max without min" would slip by.
-        condition=Q(**{f"{low}__isnull": True, f"{high}__isnull": True})
-        | Q(**{f"{low}__isnull": False, f"{low}__gte": 1, f"{high}__isnull": True})
-        | Q(
-            **{
-                f"{low}__isnull": False,
-                f"{high}__isnull": False,
-                f"{low}__gte": 1,
-                f"{high}__gte": F(low),
-            }
-        ),
-        name=f"%(app_label)s_%(class)s_{field}_range",
-        violation_error_message=(
-            f"{field.capitalize()}: the minimum must be at least 1 and the maximum, "
-            "if given, at least the minimum."
-        ),
-    )
 
 
 class Routine(models.Model):
@@ -178,12 +155,7 @@ class RoutineItem(models.Model):
                 name="%(app_label)s_%(class)s_position_positive",
                 violation_error_message="Item positions start at 1.",
             ),
-            *(_range_constraint(field) for field in ("sets", "reps")),
-            models.CheckConstraint(
-                condition=Q(hold_seconds__isnull=True) | Q(hold_seconds__gte=1),
-                name="%(app_label)s_%(class)s_hold_positive",
-                violation_error_message="The hold must be at least 1 second.",
-            ),
+            *dose_constraints(),
         ]
 
     def __str__(self):
