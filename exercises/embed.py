@@ -3,7 +3,6 @@
 from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
-from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.http.request import split_domain_port, validate_host
 from django.shortcuts import get_object_or_404
@@ -22,7 +21,8 @@ from rest_framework.views import APIView
 from hipext.errors import PROBLEM_CONTENT_TYPE
 from hipext.schema import ProblemSerializer
 
-from .models import Exercise, ExerciseEquipment, ExerciseMuscle, MuscleRole
+from .models import Exercise, MuscleRole
+from .selectors import equipment_links_prefetch, muscle_links_prefetch
 
 PROVIDER_NAME = "hipext"
 # The card's natural size in CSS pixels; it reflows to any narrower frame.
@@ -36,19 +36,7 @@ CARD_CSP = (
     "base-uri 'none'; form-action 'none'; frame-ancestors *"
 )
 
-CARD_PREFETCH = (
-    "steps",
-    Prefetch(
-        "muscle_links",
-        queryset=ExerciseMuscle.objects.select_related("muscle__group"),
-    ),
-    Prefetch(
-        "equipment_links",
-        queryset=ExerciseEquipment.objects.select_related("equipment").prefetch_related(
-            "alternatives"
-        ),
-    ),
-)
+CARD_PREFETCH = ("steps", muscle_links_prefetch(), equipment_links_prefetch())
 
 
 def card_context(exercise):

@@ -3,12 +3,67 @@
 from django.contrib.postgres.aggregates import StringAgg
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connections
-from django.db.models import Exists, OuterRef, Q, Subquery, TextField, Value
+from django.db.models import (
+    Case,
+    Exists,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    TextField,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 
-from .models import ExerciseEquipment, ExerciseStep, Requirement
+from .models import (
+    ExerciseEquipment,
+    ExerciseMuscle,
+    ExerciseStep,
+    Requirement,
+    Variation,
+)
 
 NO_EQUIPMENT = "none"
+
+
+def muscle_links_prefetch(lookup="muscle_links"):
+    """An exercise's muscles with their groups: one query for any number of exercises."""
+    return Prefetch(
+        lookup, queryset=ExerciseMuscle.objects.select_related("muscle__group")
+    )
+
+
+def equipment_links_prefetch(lookup="equipment_links"):
+    """An exercise's equipment, required items first, and their alternatives.
+
+    Two queries for any number of exercises. The model orders by requirement
+    alphabetically, which would put optional items first.
+    """
+    required_first = Case(
+        When(requirement=Requirement.REQUIRED, then=Value(0)), default=Value(1)
+    )
+    return Prefetch(
+        lookup,
+        queryset=ExerciseEquipment.objects.select_related("equipment")
+        .prefetch_related("alternatives")
+        .order_by(required_first, "equipment__name"),
+    )
+
+
+def variations_prefetch(lookup="variations"):
+    """An exercise's variations with the exercises they point to: one query."""
+    return Prefetch(lookup, queryset=Variation.objects.select_related("variant"))
+
+
+def exercise_detail_prefetches():
+    """Everything an exercise's full representation reads: one query per kind."""
+    return (
+        "steps",
+        muscle_links_prefetch(),
+        equipment_links_prefetch(),
+        variations_prefetch(),
+    )
 
 
 def _required_links():

@@ -10,7 +10,7 @@ import yaml
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import F, Prefetch
+from django.db.models import F
 
 from .models import (
     Equipment,
@@ -23,6 +23,7 @@ from .models import (
     SeedRecord,
     Variation,
 )
+from .selectors import exercise_detail_prefetches
 
 # Rows being reordered park here first, far above any real position, so that a
 # permutation of positions never collides with the unique (parent, position) constraint.
@@ -236,17 +237,7 @@ def exercise_normalize(entry):
     }
 
 
-EXERCISE_PREFETCH = (
-    "steps",
-    Prefetch("muscle_links", queryset=ExerciseMuscle.objects.select_related("muscle")),
-    Prefetch(
-        "equipment_links",
-        queryset=ExerciseEquipment.objects.select_related("equipment").prefetch_related(
-            "alternatives"
-        ),
-    ),
-    Prefetch("variations", queryset=Variation.objects.select_related("variant")),
-)
+EXERCISE_PREFETCH = exercise_detail_prefetches()
 
 
 def exercise_dump(exercise):

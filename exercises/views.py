@@ -1,6 +1,5 @@
 """The public, read-only exercise content API."""
 
-from django.db.models import Case, Prefetch, Value, When
 from drf_spectacular.utils import extend_schema, extend_schema_view
 
 from hipext.api import ReadOnlyViewSet
@@ -10,13 +9,10 @@ from .filtersets import ExerciseFilterSet, MuscleFilterSet
 from .models import (
     Equipment,
     Exercise,
-    ExerciseEquipment,
-    ExerciseMuscle,
     Guideline,
     Muscle,
-    Requirement,
-    Variation,
 )
+from .selectors import exercise_detail_prefetches
 from .serializers import (
     EquipmentSerializer,
     ExerciseSerializer,
@@ -37,27 +33,7 @@ class ExerciseViewSet(ReadOnlyViewSet):
     """
 
     # One query per kind of nested data, whatever the page size (tests pin it).
-    queryset = Exercise.objects.prefetch_related(
-        "steps",
-        Prefetch(
-            "muscle_links",
-            queryset=ExerciseMuscle.objects.select_related("muscle__group"),
-        ),
-        Prefetch(
-            "equipment_links",
-            # Required items first: the model's order is alphabetical by requirement.
-            queryset=ExerciseEquipment.objects.select_related("equipment")
-            .prefetch_related("alternatives")
-            .order_by(
-                Case(
-                    When(requirement=Requirement.REQUIRED, then=Value(0)),
-                    default=Value(1),
-                ),
-                "equipment__name",
-            ),
-        ),
-        Prefetch("variations", queryset=Variation.objects.select_related("variant")),
-    )
+    queryset = Exercise.objects.prefetch_related(*exercise_detail_prefetches())
     serializer_class = ExerciseSerializer
     filterset_class = ExerciseFilterSet
 

@@ -6,9 +6,8 @@ from django.db.models import Prefetch
 from exercises.models import (
     Difficulty,
     Exercise,
-    ExerciseEquipment,
-    ExerciseMuscle,
 )
+from exercises.selectors import equipment_links_prefetch, muscle_links_prefetch
 from exercises.services import (
     DOSE_FIELDS,
     ContentKind,
@@ -29,16 +28,8 @@ ROUTINE_PREFETCH = (
         "items",
         queryset=RoutineItem.objects.select_related("exercise")
         .prefetch_related(
-            Prefetch(
-                "exercise__muscle_links",
-                queryset=ExerciseMuscle.objects.select_related("muscle__group"),
-            ),
-            Prefetch(
-                "exercise__equipment_links",
-                queryset=ExerciseEquipment.objects.select_related(
-                    "equipment"
-                ).prefetch_related("alternatives"),
-            ),
+            muscle_links_prefetch("exercise__muscle_links"),
+            equipment_links_prefetch("exercise__equipment_links"),
         )
         .order_by("position"),
     ),
