@@ -7,6 +7,12 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from hipext.api import (
+    SlugHyperlinkedIdentityField,
+    SlugHyperlinkedRelatedField,
+    slug_url,
+)
+
 from .models import (
     Equipment,
     Exercise,
@@ -28,9 +34,7 @@ def exercise_list_url(request, **params):
 
 
 class MuscleBriefSerializer(serializers.ModelSerializer):
-    url = serializers.HyperlinkedIdentityField(
-        view_name="muscle-detail", lookup_field="slug"
-    )
+    url = SlugHyperlinkedIdentityField(view_name="muscle-detail", lookup_field="slug")
 
     class Meta:
         model = Muscle
@@ -38,9 +42,7 @@ class MuscleBriefSerializer(serializers.ModelSerializer):
 
 
 class MuscleSerializer(serializers.ModelSerializer):
-    url = serializers.HyperlinkedIdentityField(
-        view_name="muscle-detail", lookup_field="slug"
-    )
+    url = SlugHyperlinkedIdentityField(view_name="muscle-detail", lookup_field="slug")
     group = MuscleBriefSerializer(
         read_only=True, allow_null=True, help_text="The group this muscle belongs to."
     )
@@ -70,7 +72,7 @@ class MuscleSerializer(serializers.ModelSerializer):
 
 
 class EquipmentBriefSerializer(serializers.ModelSerializer):
-    url = serializers.HyperlinkedIdentityField(
+    url = SlugHyperlinkedIdentityField(
         view_name="equipment-detail", lookup_field="slug"
     )
 
@@ -80,7 +82,7 @@ class EquipmentBriefSerializer(serializers.ModelSerializer):
 
 
 class EquipmentSerializer(serializers.ModelSerializer):
-    url = serializers.HyperlinkedIdentityField(
+    url = SlugHyperlinkedIdentityField(
         view_name="equipment-detail", lookup_field="slug"
     )
     exercises_url = serializers.SerializerMethodField(
@@ -97,7 +99,7 @@ class EquipmentSerializer(serializers.ModelSerializer):
 
 
 class GuidelineSerializer(serializers.ModelSerializer):
-    url = serializers.HyperlinkedIdentityField(
+    url = SlugHyperlinkedIdentityField(
         view_name="guideline-detail", lookup_field="slug"
     )
 
@@ -117,7 +119,7 @@ class ExerciseMuscleSerializer(serializers.ModelSerializer):
 
     slug = serializers.SlugField(source="muscle.slug", read_only=True)
     name = serializers.CharField(source="muscle.name", read_only=True)
-    url = serializers.HyperlinkedRelatedField(
+    url = SlugHyperlinkedRelatedField(
         source="muscle", view_name="muscle-detail", lookup_field="slug", read_only=True
     )
     group = serializers.SlugField(
@@ -137,7 +139,7 @@ class ExerciseEquipmentSerializer(serializers.ModelSerializer):
 
     slug = serializers.SlugField(source="equipment.slug", read_only=True)
     name = serializers.CharField(source="equipment.name", read_only=True)
-    url = serializers.HyperlinkedRelatedField(
+    url = SlugHyperlinkedRelatedField(
         source="equipment",
         view_name="equipment-detail",
         lookup_field="slug",
@@ -159,7 +161,7 @@ class VariationSerializer(serializers.ModelSerializer):
         allow_null=True,
         help_text="The other exercise's slug; null when this changes the same exercise.",
     )
-    url = serializers.HyperlinkedRelatedField(
+    url = SlugHyperlinkedRelatedField(
         source="variant",
         view_name="exercise-detail",
         lookup_field="slug",
@@ -190,9 +192,7 @@ class DoseSerializer(serializers.ModelSerializer):
 class ExerciseSerializer(serializers.ModelSerializer):
     """An exercise with everything the catalogue holds about it, in both list and detail."""
 
-    url = serializers.HyperlinkedIdentityField(
-        view_name="exercise-detail", lookup_field="slug"
-    )
+    url = SlugHyperlinkedIdentityField(view_name="exercise-detail", lookup_field="slug")
     aliases = serializers.ListField(
         source="alias_list", child=serializers.CharField(), read_only=True
     )
@@ -252,6 +252,4 @@ class ExerciseSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_diagram_url(self, exercise: Exercise) -> str:
-        url = reverse("exercise-diagram", kwargs={"slug": exercise.slug})
-        request = self.context.get("request")
-        return request.build_absolute_uri(url) if request is not None else url
+        return slug_url(self.context.get("request"), "exercise-diagram", exercise.slug)

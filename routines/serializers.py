@@ -4,6 +4,10 @@ from rest_framework import serializers
 
 from exercises.models import Difficulty, Exercise, MuscleRole
 from exercises.serializers import EquipmentBriefSerializer
+from hipext.api import (
+    SlugHyperlinkedIdentityField,
+    SlugHyperlinkedRelatedField,
+)
 
 from .models import Routine, RoutineItem
 
@@ -11,9 +15,7 @@ from .models import Routine, RoutineItem
 class RoutineExerciseSerializer(serializers.ModelSerializer):
     """The summary fields of an exercise; its URL gives the full exercise."""
 
-    url = serializers.HyperlinkedIdentityField(
-        view_name="exercise-detail", lookup_field="slug"
-    )
+    url = SlugHyperlinkedIdentityField(view_name="exercise-detail", lookup_field="slug")
 
     class Meta:
         model = Exercise
@@ -73,7 +75,7 @@ class EquipmentNeedSerializer(serializers.Serializer):
 
     slug = serializers.SlugField(source="equipment.slug")
     name = serializers.CharField(source="equipment.name")
-    url = serializers.HyperlinkedRelatedField(
+    url = SlugHyperlinkedRelatedField(
         source="equipment",
         view_name="equipment-detail",
         lookup_field="slug",
@@ -94,7 +96,7 @@ class MuscleWorkedSerializer(serializers.Serializer):
 
     slug = serializers.SlugField(source="muscle.slug")
     name = serializers.CharField(source="muscle.name")
-    url = serializers.HyperlinkedRelatedField(
+    url = SlugHyperlinkedRelatedField(
         source="muscle", view_name="muscle-detail", lookup_field="slug", read_only=True
     )
     group = serializers.SlugField(
@@ -127,9 +129,7 @@ ESTIMATE_HELP = (
 class RoutineSerializer(serializers.ModelSerializer):
     """A routine with its items in order and what it needs and works."""
 
-    url = serializers.HyperlinkedIdentityField(
-        view_name="routine-detail", lookup_field="slug"
-    )
+    url = SlugHyperlinkedIdentityField(view_name="routine-detail", lookup_field="slug")
     notes = serializers.ListField(
         source="note_list", child=serializers.CharField(), read_only=True
     )
