@@ -1,5 +1,7 @@
 """hipext URL configuration."""
 
+import os
+
 from django.contrib import admin
 from django.urls import include, path, re_path
 from drf_spectacular.views import (
@@ -46,6 +48,12 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
 ]
+
+# The benchmark's ceiling view (bench/README.md), only when the benchmark asks for it.
+if os.environ.get("HIPEXT_BENCH_CEILING") == "1":
+    from .benchmark import ceiling
+
+    urlpatterns.append(path("bench/ceiling", ceiling, name="bench-ceiling"))
 
 # Problem details for /api paths; Django's pages elsewhere.
 handler400 = "hipext.api.bad_request"
