@@ -200,7 +200,8 @@ def main():
             runner.join(timeout=args.sample)
             if runner.is_alive():
                 sample(time.monotonic() - started)
-        sample(time.monotonic() - started)
+        if time.monotonic() - started - samples[-1][0] > 1:
+            sample(time.monotonic() - started)
         Path(file.name).unlink()
 
     statuses = {int(k): v for k, v in sorted(result.get("statuses", {}).items())}
