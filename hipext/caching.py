@@ -186,11 +186,11 @@ def cached_count(queryset):
     of one filter shares it.
     """
     timeout = settings.API_COUNT_CACHE_TIMEOUT
+    if timeout <= 0:
+        return queryset.count()
     try:
         sql, params = queryset.order_by().values("pk").query.sql_with_params()
     except Exception:  # EmptyResultSet and the like: let Django count (or not).
-        return queryset.count()
-    if timeout <= 0:
         return queryset.count()
     identity = repr((settings.API_CACHE_RELEASE, queryset.db, sql, params))
     key = COUNT_KEY_PREFIX + _digest(identity)
