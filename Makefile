@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run serve test install migrate seed lint format check
+.PHONY: run serve test install migrate seed lint format check bench soak
 
 ## run: install, migrate, seed and serve at http://127.0.0.1:8000 on SQLite (debug on)
 run: export DJANGO_DEBUG ?= 1
@@ -51,3 +51,14 @@ check: export DJANGO_DEBUG ?= 1
 check: install
 	$(PY) manage.py check
 	$(PY) manage.py makemigrations --check --dry-run
+
+# --- Benchmark and soak (bench/README.md): PostgreSQL and Redis on loopback, wrk ------
+## bench: benchmark against a ceiling, e.g. make bench BENCH_ARGS="--exercises-large 0"
+bench: install
+	@command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk"; exit 1; }
+	$(PY) bench/run.py $(BENCH_ARGS)
+
+## soak: 5 minutes of mixed load on every read endpoint, errors and memory
+soak: install
+	@command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk"; exit 1; }
+	$(PY) bench/soak.py $(SOAK_ARGS)

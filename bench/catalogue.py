@@ -21,6 +21,30 @@ BATCH = 2000
 
 def build(count):
     from django.core.management import call_command
+    from django.db import connection, transaction
+
+    from exercises.models import Exercise
+    from hipext.caching import content_changed
+
+    call_command("migrate", verbosity=0)
+    existing = Exercise.objects.filter(slug__startswith="synthetic-").count()
+    if existing == count:
+        # Not even the seed again: it compares every exercise, synthetic ones included
+        # (about a minute and 2 GB on 100,000).
+        print(f"catalogue already holds {count} synthetic exercises")
+    else:
+        call_command("seed", verbosity=0)
+        _fill(count)
+    # bulk_create sends no signals: bump the content version by hand.
+    with transaction.atomic():
+        content_changed()
+    # Fresh planner statistics, as after any bulk load: without them PostgreSQL plans
+    # for the handful of rows it last saw (autovacuum catches up only later).
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+
+
+def _fill(count):
     from django.db import transaction
 
     from exercises.models import (
@@ -37,12 +61,6 @@ def build(count):
         Requirement,
     )
 
-    call_command("migrate", verbosity=0)
-    call_command("seed", verbosity=0)
-    existing = Exercise.objects.filter(slug__startswith="synthetic-").count()
-    if existing == count:
-        print(f"catalogue already holds {count} synthetic exercises")
-        return
     Exercise.objects.filter(slug__startswith="synthetic-").delete()
 
     rng = random.Random(count)

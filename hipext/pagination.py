@@ -2,8 +2,13 @@
 
 import re
 
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.utils.functional import cached_property
 from rest_framework import pagination
 from rest_framework.exceptions import ValidationError
+
+from hipext.caching import cached_count
 
 _POSITIVE_INTEGER = re.compile(r"[0-9]{1,9}")
 # The largest number _POSITIVE_INTEGER reads, so the schema states the same bound.
@@ -18,6 +23,16 @@ def _positive_integer(raw):
     return number if number >= 1 else None
 
 
+class CachedCountPaginator(Paginator):
+    """Django's paginator, with the total kept per content version (``cached_count``)."""
+
+    @cached_property
+    def count(self):
+        if isinstance(self.object_list, QuerySet):
+            return cached_count(self.object_list)
+        return super().count
+
+
 class PageNumberPagination(pagination.PageNumberPagination):
     """``?page=N&page_size=M``: 20 per page by default, at most 100.
 
@@ -26,6 +41,7 @@ class PageNumberPagination(pagination.PageNumberPagination):
     by the default; a page past the last one is a 404.
     """
 
+    django_paginator_class = CachedCountPaginator
     page_size = 20
     page_size_query_param = "page_size"
     max_page_size = 100

@@ -163,7 +163,7 @@ LOGGING = {
 }
 
 # --- Hardening: database outages, production security, admin login lockout -----------
-# (README "Deployment"; tests/test_outages.py, tests/test_deploy.py)
+# (README "Production"; tests/test_outages.py, tests/test_deploy.py)
 
 # Fail fast when PostgreSQL is down: requests answer 503 instead of hanging. libpq and
 # psycopg round values below 2 seconds up to 2.
@@ -236,6 +236,10 @@ API_CACHE_MAX_AGE = int(os.environ.get("API_CACHE_MAX_AGE", "60"))
 # Seconds a rendered response stays in the server-side cache (0 turns it off); a content
 # change makes it unusable at once anyway.
 API_RESPONSE_CACHE_TIMEOUT = int(os.environ.get("API_RESPONSE_CACHE_TIMEOUT", "3600"))
+# Seconds a list's total (the COUNT behind pagination) stays in the server-side cache
+# (0 turns it off); like a response, it is only used for the content version it was
+# counted at.
+API_COUNT_CACHE_TIMEOUT = int(os.environ.get("API_COUNT_CACHE_TIMEOUT", "3600"))
 # Seconds the cache keeps its copy of the content version before rereading the database.
 API_CONTENT_VERSION_TIMEOUT = int(os.environ.get("API_CONTENT_VERSION_TIMEOUT", "30"))
 # The deployed release (e.g. a git revision): responses rendered by one release are

@@ -1,5 +1,7 @@
 """hipext URL configuration."""
 
+import os
+
 from django.contrib import admin
 from django.urls import include, path, re_path
 from drf_spectacular.views import (
@@ -46,10 +48,16 @@ urlpatterns = [
     path("", include("exercises.embed")),
     path("api/", include("exercises.urls")),
     path("api/", include("routines.urls")),
-    # Probes for load balancers and orchestrators (README "Deployment").
+    # Probes for load balancers and orchestrators (README "Production").
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
 ]
+
+# The benchmark's ceiling view (bench/README.md), only when the benchmark asks for it.
+if os.environ.get("HIPEXT_BENCH_CEILING") == "1":
+    from .benchmark import ceiling
+
+    urlpatterns.append(path("bench/ceiling", ceiling, name="bench-ceiling"))
 
 # Problem details for /api paths, Django's pages elsewhere (hipext/error_views.py).
 handler400 = "hipext.error_views.bad_request"

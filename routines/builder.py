@@ -3,8 +3,9 @@
 import random
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, OuterRef, Prefetch
+from django.db.models import Exists, OuterRef, Prefetch, prefetch_related_objects
 
+from exercises.filtersets import difficulty_rank
 from exercises.models import (
     Difficulty,
     Exercise,
@@ -138,18 +139,27 @@ def routine_suggest(
             muscle_family_q(muscles)
         )
         wanted = fitting.filter(Exists(works))
-    candidates = sorted(
-        wanted.prefetch_related(*SUGGEST_EXERCISE_PREFETCH),
-        key=lambda e: (-Difficulty.rank(e.difficulty), e.name, e.slug),
-    )
-    if len(candidates) < count:
-        raise _unmet(doable, fitting, len(candidates), gear, difficulty, muscles, count)
-
     if seed is None:
-        chosen = candidates[:count]
+        # The database ranks them and returns only ``count``, whatever the catalogue's
+        # size (fewer only when fewer qualify).
+        chosen = list(
+            wanted.annotate(difficulty_rank=difficulty_rank()).order_by(
+                "-difficulty_rank", "name", "slug"
+            )[:count]
+        )
+        found = len(chosen)
     else:
-        picked = set(random.Random(seed).sample(range(len(candidates)), count))
+        # The seeded choice runs over every qualifying exercise in a stable order.
+        candidates = sorted(
+            wanted, key=lambda e: (-Difficulty.rank(e.difficulty), e.name, e.slug)
+        )
+        found = len(candidates)
+        picked = set(random.Random(seed).sample(range(found), min(count, found)))
         chosen = [e for index, e in enumerate(candidates) if index in picked]
+    if found < count:
+        raise _unmet(doable, fitting, found, gear, difficulty, muscles, count)
+    # Muscles and equipment for the chosen exercises only, not every candidate.
+    prefetch_related_objects(chosen, *SUGGEST_EXERCISE_PREFETCH)
 
     items = [
         RoutineItem(

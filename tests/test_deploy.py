@@ -11,7 +11,7 @@ from tests.servers import PROJECT_DIR
 
 
 def production_env(**overrides):
-    """The environment README "Deployment" documents, with a fresh random secret key."""
+    """The environment README "Production" documents, with a fresh random secret key."""
     env = {
         key: value
         for key, value in os.environ.items()

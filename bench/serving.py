@@ -1,0 +1,251 @@
+"""What the benchmark and the soak share: catalogues, a gunicorn server, wrk, memory.
+
+Everything runs on loopback: PostgreSQL and Redis where the project's development
+setup has them, gunicorn on a free local port, wrk against it.
+"""
+
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = ROOT / ".venv" / "bin" / "python"
+GUNICORN = ROOT / ".venv" / "bin" / "gunicorn"
+
+# Databases are named hipext_bench_<count> and kept between runs (a build is skipped
+# when the database already holds that catalogue).
+POSTGRES = os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
+# Its own Redis database: emptied before each server starts.
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/6")
+HOST = "127.0.0.1"
+# High enough that no benchmark or soak request is ever throttled (the limiter still
+# runs and counts every request, as in production).
+RATE = "100000000/minute"
+
+
+def database_url(count):
+    return f"{POSTGRES}/hipext_bench_{count}"
+
+
+def ensure_catalogue(count):
+    """Create hipext_bench_<count> if missing and build the catalogue in it."""
+    import psycopg
+
+    name = f"hipext_bench_{count}"
+    with psycopg.connect(f"{POSTGRES}/postgres", autocommit=True) as connection:
+        exists = connection.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", (name,)
+        ).fetchone()
+        if not exists:
+            connection.execute(f'CREATE DATABASE "{name}"')
+    print(f"catalogue of {count} exercises in {name}", flush=True)
+    started = time.monotonic()
+    subprocess.run(
+        [PYTHON, ROOT / "bench" / "catalogue.py", "--exercises", str(count)],
+        env={**os.environ, "DATABASE_URL": database_url(count)},
+        check=True,
+    )
+    print(f"  ready in {time.monotonic() - started:.0f} s", flush=True)
+
+
+def redis_flush():
+    import redis
+
+    redis.Redis.from_url(REDIS_URL).flushdb()
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind((HOST, 0))
+        return probe.getsockname()[1]
+
+
+class Server:
+    """A gunicorn serving one catalogue, production settings, plain HTTP on loopback."""
+
+    def __init__(self, process, base):
+        self.process = process
+        self.base = base
+
+    def get(self, path, headers=None):
+        """``(status, headers, body)`` of one GET."""
+        request = urllib.request.Request(self.base + path, headers=headers or {})
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                return response.status, dict(response.headers), response.read()
+        except urllib.error.HTTPError as error:
+            return error.code, dict(error.headers), error.read()
+
+    def get_ok(self, path):
+        status, headers, body = self.get(path)
+        if status != 200:
+            raise SystemExit(f"GET {path} answered {status}: {body[:300]!r}")
+        return headers, body
+
+    def pids(self):
+        """The master's process id and its workers'."""
+        master = self.process.pid
+        children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+        return [master, *map(int, children)]
+
+    def rss_kib(self):
+        """Resident memory of the master and each worker, in KiB."""
+        sizes = {}
+        for pid in self.pids():
+            status = Path(f"/proc/{pid}/status").read_text()
+            sizes[pid] = int(re.search(r"^VmRSS:\s+(\d+)", status, re.M).group(1))
+        return sizes
+
+
+@contextmanager
+def serving(count, *, response_cache=True, ceiling=False, workers=2, extra_env=None):
+    """Run gunicorn (``workers`` sync workers, debug off) on hipext_bench_<count>."""
+    port = free_port()
+    env = {
+        **os.environ,
+        "DJANGO_DEBUG": "0",
+        "DJANGO_SECRET_KEY": "bench-only-secret-key-not-for-any-deployment-0123456789",
+        "DJANGO_ALLOWED_HOSTS": HOST,
+        # Plain HTTP on loopback: no redirect to HTTPS.
+        "DJANGO_SECURE_SSL_REDIRECT": "0",
+        "DATABASE_URL": database_url(count),
+        "REDIS_URL": REDIS_URL,
+        "API_RATE_ANON": RATE,
+        "API_RESPONSE_CACHE_TIMEOUT": "3600" if response_cache else "0",
+        "WEB_CONCURRENCY": str(workers),
+        "GUNICORN_BIND": f"{HOST}:{port}",
+        "GUNICORN_ACCESS_LOG": "",
+        "GUNICORN_LOG_LEVEL": "warning",
+        "DJANGO_LOG_LEVEL": "WARNING",
+        **(extra_env or {}),
+    }
+    env.pop("HIPEXT_BENCH_CEILING", None)
+    if ceiling:
+        env["HIPEXT_BENCH_CEILING"] = "1"
+    # Each server starts with an empty cache: no version or response of another
+    # catalogue, no rate-limit counts.
+    redis_flush()
+    process = subprocess.Popen(
+        [GUNICORN, "--config", "gunicorn.conf.py"], cwd=ROOT, env=env
+    )
+    server = Server(process, f"http://{HOST}:{port}")
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if server.get("/healthz")[0] == 200 and len(server.pids()) > workers:
+                    break
+            except OSError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise SystemExit("gunicorn did not start")
+            time.sleep(0.2)
+        yield server
+    finally:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+# --- wrk -----------------------------------------------------------------------------
+
+_UNITS = {"us": 1e-3, "ms": 1.0, "s": 1e3, "m": 60e3}
+
+
+def _ms(text):
+    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text).groups()
+    return float(number) * _UNITS[unit]
+
+
+def wrk_check():
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk is not installed: apt-get install -y wrk")
+
+
+def wrk(
+    url, *, seconds, connections, threads=1, headers=(), script=None, timeout="10s"
+):
+    """Run wrk; requests/s, p50/p99 (ms), request and error counts, its own summary."""
+    command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s"]
+    command += ["--latency", f"--timeout={timeout}"]
+    for header in headers:
+        command += ["-H", header]
+    if script:
+        command += ["-s", str(script)]
+    command.append(url)
+    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    result = {
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
+        "p50": _ms(re.search(r"^\s+50%\s+(\S+)", output, re.M).group(1)),
+        "p99": _ms(re.search(r"^\s+99%\s+(\S+)", output, re.M).group(1)),
+        "requests": int(re.search(r"(\d+) requests in", output).group(1)),
+        "non_2xx_3xx": 0,
+        "socket_errors": 0,
+        "output": output,
+    }
+    if found := re.search(r"Non-2xx or 3xx responses: (\d+)", output):
+        result["non_2xx_3xx"] = int(found.group(1))
+    if found := re.search(
+        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output
+    ):
+        result["socket_errors"] = sum(map(int, found.groups()))
+    if found := re.search(r"^STATUS (.*)$", output, re.M):
+        result["statuses"] = json.loads(found.group(1))
+    return result
+
+
+def machine():
+    """The machine and versions, for RESULTS.md."""
+
+    def run(*command):
+        try:
+            return subprocess.run(command, capture_output=True, text=True).stdout
+        except OSError:
+            return ""
+
+    cpu = re.search(r"^model name\s*:\s*(.*)$", Path("/proc/cpuinfo").read_text(), re.M)
+    versions = subprocess.run(
+        [
+            PYTHON,
+            "-c",
+            "import django, gunicorn, psycopg, redis, sys;"
+            "print(sys.version.split()[0], django.__version__, gunicorn.__version__,"
+            " psycopg.__version__, redis.__version__)",
+        ],
+        capture_output=True,
+        text=True,
+    ).stdout.split()
+    postgres = run("psql", POSTGRES + "/postgres", "-Atc", "SHOW server_version")
+    redis_server = re.search(r"v=(\S+)", run("redis-server", "--version"))
+    return {
+        "nproc": run("nproc").strip(),
+        "cpu": cpu.group(1) if cpu else "?",
+        "memory": run("free", "-h").splitlines()[1].split()[1],
+        "kernel": run("uname", "-r").strip(),
+        "python": versions[0] if versions else "?",
+        "django": versions[1] if len(versions) > 1 else "?",
+        "gunicorn": versions[2] if len(versions) > 2 else "?",
+        "psycopg": versions[3] if len(versions) > 3 else "?",
+        "redis-py": versions[4] if len(versions) > 4 else "?",
+        "postgresql": postgres.strip() or "?",
+        "redis": redis_server.group(1) if redis_server else "?",
+        "wrk": run("wrk", "--version").split("[")[0].strip() or "?",
+    }
+
+
+def print_machine(info, file=sys.stdout):
+    for key, value in info.items():
+        print(f"  {key}: {value}", file=file)
