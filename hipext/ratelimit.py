@@ -174,13 +174,10 @@ def counter_hit(cache, key, period, now):
     # A little longer than the window, so a slow clock elsewhere still finds it.
     timeout = period + 5
     if isinstance(cache, RedisCache):
-        # One round trip instead of add + exists + incr, on a client kept with the
-        # cache (Django builds a new one for every operation).
+        # One round trip instead of add + exists + incr. The project's backend
+        # (hipext.redis_cache) hands out one kept client rather than a new one.
         full_key = cache.make_and_validate_key(key)
-        client = getattr(cache, "_ratelimit_client", None)
-        if client is None:
-            client = cache._ratelimit_client = cache._cache.get_client(write=True)
-        pipe = client.pipeline(transaction=False)
+        pipe = cache._cache.get_client(write=True).pipeline(transaction=False)
         pipe.set(full_key, 0, ex=timeout, nx=True)
         pipe.incr(full_key)
         return pipe.execute()[1], reset
