@@ -3,21 +3,22 @@
 import random
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, OuterRef, Prefetch, prefetch_related_objects
+from django.db.models import Exists, OuterRef, prefetch_related_objects
 
 from exercises.filtersets import difficulty_rank
 from exercises.models import (
     Difficulty,
     Exercise,
-    ExerciseEquipment,
     ExerciseMuscle,
     Guideline,
 )
 from exercises.selectors import (
     NO_EQUIPMENT,
+    equipment_links_prefetch,
     exercises_doable_with,
     exercises_needing_no_equipment,
     muscle_family_q,
+    muscle_links_prefetch,
 )
 
 from .models import (
@@ -36,18 +37,7 @@ WARM_UP = (
     "cardio (e.g., walking) and dynamic stretching."
 )
 
-SUGGEST_EXERCISE_PREFETCH = (
-    Prefetch(
-        "muscle_links",
-        queryset=ExerciseMuscle.objects.select_related("muscle__group"),
-    ),
-    Prefetch(
-        "equipment_links",
-        queryset=ExerciseEquipment.objects.select_related("equipment").prefetch_related(
-            "alternatives"
-        ),
-    ),
-)
+SUGGEST_EXERCISE_PREFETCH = (muscle_links_prefetch(), equipment_links_prefetch())
 
 
 class RoutineSuggestError(Exception):
