@@ -24,7 +24,7 @@ def build(count):
     from django.db import connection, transaction
 
     from exercises.models import Exercise
-    from hipext.caching import content_changed
+    from hipext.content.version import content_changed
 
     call_command("migrate", verbosity=0)
     existing = Exercise.objects.filter(slug__startswith="synthetic-").count()

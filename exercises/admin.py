@@ -2,6 +2,8 @@ from django import forms
 from django.contrib import admin
 from django.utils.safestring import mark_safe
 
+from hipext.content.admin import OrderedInlineSaveMixin
+
 from .diagrams import exercise_diagram_svg
 from .models import (
     Equipment,
@@ -13,30 +15,6 @@ from .models import (
     Muscle,
     Variation,
 )
-from .services import ordered_children_save
-
-
-class OrderedInlineSaveMixin:
-    """Saves inline ordered children through the same service the seed uses.
-
-    Saving inline rows one by one trips the unique (parent, position) constraint as
-    soon as two rows swap positions; the service parks moving rows first.
-    """
-
-    ordered_inline_models = ()
-
-    def save_formset(self, request, form, formset, change):
-        if formset.model not in self.ordered_inline_models:
-            super().save_formset(request, form, formset, change)
-            return
-        instances = formset.save(commit=False)
-        ordered_children_save(
-            queryset=formset.model.objects.filter(**{formset.fk.name: form.instance}),
-            instances=instances,
-            deleted=formset.deleted_objects,
-            parent=form.instance,
-        )
-        formset.save_m2m()
 
 
 class ExerciseStepInline(admin.TabularInline):

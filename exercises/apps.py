@@ -1,6 +1,5 @@
-from django.apps import AppConfig
+from hipext.content import apps as content
 
 
-class ExercisesConfig(AppConfig):
-    default_auto_field = "django.db.models.BigAutoField"
+class ExercisesConfig(content.ContentAppConfig):
     name = "exercises"

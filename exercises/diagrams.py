@@ -17,7 +17,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.views import APIView
 
-from hipext.api import StrictQueryParamsMixin
+from hipext.api.params import StrictQueryParamsMixin
 
 from .models import Exercise, ExerciseMuscle, Muscle, MuscleRole
 
@@ -324,7 +324,7 @@ class ExerciseDiagramView(StrictQueryParamsMixin, APIView):
         parameters=[
             OpenApiParameter("slug", OpenApiTypes.STR, OpenApiParameter.PATH),
         ],
-        # The 400 and 404 problem-details responses come from hipext.schema.
+        # The 400 and 404 problem-details responses come from hipext.api.schema.
         responses={
             (200, SVG_CONTENT_TYPE): OpenApiResponse(
                 response=OpenApiTypes.STR,

@@ -18,8 +18,8 @@ from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from hipext.errors import PROBLEM_CONTENT_TYPE
-from hipext.schema import ProblemSerializer
+from hipext.api.problems import PROBLEM_CONTENT_TYPE
+from hipext.api.schema import ProblemSerializer
 
 from .models import Exercise, MuscleRole
 from .selectors import equipment_links_prefetch, muscle_links_prefetch

@@ -4,11 +4,11 @@ import datetime
 
 import django_filters
 from django import forms
-from django.db.models import Case, Exists, IntegerField, OuterRef, Q, Value, When
+from django.db.models import Exists, OuterRef, Q
 from django.utils.dateparse import parse_date, parse_datetime
 from rest_framework.exceptions import ValidationError
 
-from hipext.filters import CommaSeparatedFilter, StrictChoiceFilter, slug_choices
+from hipext.api.filters import CommaSeparatedFilter, StrictChoiceFilter, slug_choices
 
 from .models import (
     Difficulty,
@@ -23,6 +23,7 @@ from .models import (
 )
 from .selectors import (
     NO_EQUIPMENT,
+    difficulty_rank,
     exercises_doable_with,
     exercises_matching,
     exercises_needing_no_equipment,
@@ -35,17 +36,6 @@ ORDERING_FIELDS = {
     "difficulty": "difficulty_rank",
     "updated_at": "updated_at",
 }
-
-
-def difficulty_rank():
-    """0 for beginner, 1 for intermediate, 2 for advanced: sorts by level, not by name."""
-    return Case(
-        *(
-            When(difficulty=level, then=Value(rank))
-            for rank, level in enumerate(Difficulty.values)
-        ),
-        output_field=IntegerField(),
-    )
 
 
 class DateTimeOrDateField(forms.Field):

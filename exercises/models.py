@@ -6,6 +6,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 
+from .dose import Dose, DoseFields, dose_constraints
+
 
 class SlugManager(models.Manager):
     """Manager whose natural key is the slug."""
@@ -71,43 +73,6 @@ class VariationKind(models.TextChoices):
     ALTERNATIVE = "alternative", "Alternative"
 
 
-def _range_constraint(field):
-    """An optional min–max range: min ≥ 1, max ≥ min, and no max without a min."""
-    low, high = f"{field}_min", f"{field}_max"
-    return models.CheckConstraint(
-        # isnull=False keeps each branch false, not unknown, for NULLs: a CHECK
-        # passes on unknown, so "max without min" would slip by.
-        condition=Q(**{f"{low}__isnull": True, f"{high}__isnull": True})
-        | Q(**{f"{low}__isnull": False, f"{low}__gte": 1, f"{high}__isnull": True})
-        | Q(
-            **{
-                f"{low}__isnull": False,
-                f"{high}__isnull": False,
-                f"{low}__gte": 1,
-                f"{high}__gte": F(low),
-            }
-        ),
-        name=f"%(app_label)s_%(class)s_{field}_range",
-        violation_error_message=(
-            f"{field.capitalize()}: the minimum must be at least 1 and the maximum, "
-            "if given, at least the minimum."
-        ),
-    )
-
-
-def dose_constraints():
-    """The rules of a structured dose (sets, reps, hold), for any model holding one."""
-    return [
-        _range_constraint("sets"),
-        _range_constraint("reps"),
-        models.CheckConstraint(
-            condition=Q(hold_seconds__isnull=True) | Q(hold_seconds__gte=1),
-            name="%(app_label)s_%(class)s_hold_positive",
-            violation_error_message="The hold must be at least 1 second.",
-        ),
-    ]
-
-
 class Muscle(models.Model):
     """A muscle, or a named group of muscles such as the hamstrings."""
 
@@ -168,7 +133,7 @@ class Equipment(models.Model):
         return (self.slug,)
 
 
-class Exercise(models.Model):
+class Exercise(DoseFields):
     """A hip-extension exercise with its steps, dose, muscles and equipment."""
 
     uuid = models.UUIDField(
@@ -193,15 +158,11 @@ class Exercise(models.Model):
     )
     laterality = models.CharField(max_length=20, choices=Laterality.choices)
 
-    # The dose: any part may be empty ("15–20 reps, then switch feet" has no set count).
-    sets_min = models.PositiveSmallIntegerField(null=True, blank=True)
-    sets_max = models.PositiveSmallIntegerField(null=True, blank=True)
-    reps_min = models.PositiveSmallIntegerField(null=True, blank=True)
-    reps_max = models.PositiveSmallIntegerField(null=True, blank=True)
+    # The dose (DoseFields): any part may be empty ("15–20 reps, then switch feet" has
+    # no set count).
     per_side = models.BooleanField(
         default=False, help_text="The reps are done on each leg in turn."
     )
-    hold_seconds = models.PositiveSmallIntegerField(null=True, blank=True)
 
     tips = models.TextField(blank=True, help_text="One tip per line.")
     cautions = models.TextField(blank=True, help_text="One caution per line.")
@@ -257,45 +218,14 @@ class Exercise(models.Model):
         return split_lines(self.cautions)
 
     @property
+    def dose(self):
+        """The exercise's own dose."""
+        return Dose.of(self)
+
+    @property
     def dose_text(self):
         """The dose as a person would say it: "2–3 sets of 8–12 reps, each leg"."""
-        return format_dose(
-            sets_min=self.sets_min,
-            sets_max=self.sets_max,
-            reps_min=self.reps_min,
-            reps_max=self.reps_max,
-            per_side=self.per_side,
-            hold_seconds=self.hold_seconds,
-        )
-
-
-def _range_text(low, high):
-    if high is None or high == low:
-        return str(low)
-    return f"{low}–{high}"
-
-
-def format_dose(*, sets_min, sets_max, reps_min, reps_max, per_side, hold_seconds):
-    """A readable form of a structured dose; an empty dose gives an empty string."""
-    parts = []
-    reps = None
-    if reps_min is not None:
-        count = _range_text(reps_min, reps_max)
-        reps = f"{count} rep" if count == "1" else f"{count} reps"
-    if sets_min is not None:
-        count = _range_text(sets_min, sets_max)
-        sets = f"{count} set" if count == "1" else f"{count} sets"
-        parts.append(f"{sets} of {reps}" if reps else sets)
-    elif reps:
-        parts.append(reps)
-    if per_side and parts:
-        parts[-1] += ", each leg"
-    elif per_side:
-        parts.append("each leg")
-    if hold_seconds is not None:
-        parts.append(f"hold {hold_seconds} s at the top of each rep")
-    text = "; ".join(parts)
-    return text[:1].upper() + text[1:] if text and not text[0].isdigit() else text
+        return self.dose.text
 
 
 class ExerciseStep(models.Model):
@@ -471,23 +401,3 @@ class Guideline(models.Model):
 
     def natural_key(self):
         return (self.slug,)
-
-
-class SeedRecord(models.Model):
-    """What the seed last wrote for an object, so it never clobbers an editor's work."""
-
-    model = models.CharField(max_length=100)
-    key = models.CharField(max_length=150)
-    digest = models.CharField(max_length=64)
-    seeded_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        ordering = ["model", "key"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["model", "key"], name="%(app_label)s_%(class)s_unique_key"
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.model}:{self.key}"

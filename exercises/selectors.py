@@ -6,6 +6,7 @@ from django.db import connections
 from django.db.models import (
     Case,
     Exists,
+    IntegerField,
     OuterRef,
     Prefetch,
     Q,
@@ -17,6 +18,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from .models import (
+    Difficulty,
     ExerciseEquipment,
     ExerciseMuscle,
     ExerciseStep,
@@ -25,6 +27,17 @@ from .models import (
 )
 
 NO_EQUIPMENT = "none"
+
+
+def difficulty_rank():
+    """0 for beginner, 1 for intermediate, 2 for advanced: sorts by level, not by name."""
+    return Case(
+        *(
+            When(difficulty=level, then=Value(rank))
+            for rank, level in enumerate(Difficulty.values)
+        ),
+        output_field=IntegerField(),
+    )
 
 
 def muscle_links_prefetch(lookup="muscle_links"):

@@ -7,7 +7,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from hipext.api import (
+from hipext.api.fields import (
     SlugHyperlinkedIdentityField,
     SlugHyperlinkedRelatedField,
     slug_url,

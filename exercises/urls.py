@@ -2,7 +2,7 @@
 
 from django.urls import re_path
 
-from hipext.api import SLUG_PATTERN, OptionalSlashRouter
+from hipext.api.routers import SLUG_PATTERN, OptionalSlashRouter
 
 from . import views
 from .diagrams import ExerciseDiagramView

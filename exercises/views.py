@@ -2,7 +2,7 @@
 
 from drf_spectacular.utils import extend_schema, extend_schema_view
 
-from hipext.api import ReadOnlyViewSet
+from hipext.api.viewsets import ReadOnlyViewSet
 
 from .examples import EXERCISE_EXAMPLES
 from .filtersets import ExerciseFilterSet, MuscleFilterSet

@@ -8,11 +8,16 @@ class HipextConfig(AppConfig):
     verbose_name = "hipext"
 
     def ready(self):
-        from hipext.caching import content_signals_connect
-        from hipext.ratelimit import api_key_signals_connect
+        from django.utils.module_loading import autodiscover_modules
+
+        from hipext.content.version import content_signals_connect
+        from hipext.http.apikeys import api_key_signals_connect
 
         # Connected here rather than in the middleware, so that a change made from a
         # shell, a script or the seed command bumps the content version too, and a key
         # revoked there takes effect at once.
         content_signals_connect()
         api_key_signals_connect()
+        # Each content app registers its seeded kinds in its seeds.py, in the order of
+        # INSTALLED_APPS (an app after those it builds on), as admin.py registers models.
+        autodiscover_modules("seeds")

@@ -53,9 +53,9 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",  # Swagger UI and ReDoc served locally, not from a CDN
     "exercises",
     "routines",
-    # HTTP caching, CORS and production serving (hipext/caching.py).
+    # HTTP caching, CORS and production serving (hipext/http/caching.py).
     "corsheaders",
-    # API keys and rate limits (hipext/ratelimit.py).
+    # API keys and rate limits (hipext/http/ratelimit.py).
     "rest_framework_api_key",
     "hipext.apps.HipextConfig",
 ]
@@ -66,9 +66,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Early, so it counts requests that later middleware answers from a cache.
-    "hipext.ratelimit.RateLimitMiddleware",
+    "hipext.http.ratelimit.RateLimitMiddleware",
     # Before sessions, CSRF and auth: a cached read or a 304 skips them all.
-    "hipext.caching.ApiCachingMiddleware",
+    "hipext.http.caching.ApiCachingMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -127,11 +127,11 @@ STATIC_URL = "static/"
 STATIC_ROOT = os.environ.get("DJANGO_STATIC_ROOT") or BASE_DIR / "staticfiles"
 
 REST_FRAMEWORK = {
-    # The schema documents every operation's problem-details errors (hipext/schema.py).
-    "DEFAULT_SCHEMA_CLASS": "hipext.schema.AutoSchema",
+    # The schema documents every operation's problem-details errors (hipext/api/schema.py).
+    "DEFAULT_SCHEMA_CLASS": "hipext.api.schema.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "hipext.pagination.PageNumberPagination",
-    "EXCEPTION_HANDLER": "hipext.errors.problem_exception_handler",
+    "DEFAULT_PAGINATION_CLASS": "hipext.api.pagination.PageNumberPagination",
+    "EXCEPTION_HANDLER": "hipext.api.problems.problem_exception_handler",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     # The public API is anonymous and read-only: no session, so no cookie and no
@@ -149,7 +149,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
-    "PREPROCESSING_HOOKS": ["hipext.schema.without_trailing_slash"],
+    "PREPROCESSING_HOOKS": ["hipext.api.schema.without_trailing_slash"],
 }
 
 LOGGING = {
@@ -229,7 +229,7 @@ CACHES = {
     )
 }
 
-# --- HTTP caching of the API (hipext/caching.py) --------------------------------------
+# --- HTTP caching of the API (hipext/http/caching.py) --------------------------------------
 # Cache-Control max-age (seconds) of API responses: how long clients and CDNs may reuse
 # one without asking; after that, a conditional request costs a 304.
 API_CACHE_MAX_AGE = int(os.environ.get("API_CACHE_MAX_AGE", "60"))
@@ -242,6 +242,9 @@ API_RESPONSE_CACHE_TIMEOUT = int(os.environ.get("API_RESPONSE_CACHE_TIMEOUT", "3
 API_COUNT_CACHE_TIMEOUT = int(os.environ.get("API_COUNT_CACHE_TIMEOUT", "3600"))
 # Seconds the cache keeps its copy of the content version before rereading the database.
 API_CONTENT_VERSION_TIMEOUT = int(os.environ.get("API_CONTENT_VERSION_TIMEOUT", "30"))
+# API paths whose responses depend on the code, not on the content: the schema and its
+# documentation pages get no content validators and are never kept in the response cache.
+API_CACHE_EXEMPT_PATHS = ("/api/schema", "/api/docs", "/api/redoc")
 # The deployed release (e.g. a git revision): responses rendered by one release are
 # never served or validated by another during a rolling deploy.
 API_CACHE_RELEASE = os.environ.get("API_CACHE_RELEASE", "")
@@ -279,7 +282,7 @@ STORAGES = {
         "BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"
     },
 }
-# --- API keys and rate limits (hipext/ratelimit.py) ----------------------------------
+# --- API keys and rate limits (hipext/http/ratelimit.py) ----------------------------------
 # Requests per period for anonymous clients (per IP) and for each API key:
 # N/second, N/minute, N/hour, N/day or N/<seconds>s.
 API_RATE_ANON = os.environ.get("API_RATE_ANON", "120/minute")

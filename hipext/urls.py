@@ -13,8 +13,8 @@ from drf_spectacular.views import (
 from exercises.urls import router as exercises_router
 from routines.urls import router as routines_router
 
-from . import health
-from .api import api_root_view
+from .api.routers import api_root_view
+from .http import health
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -59,8 +59,8 @@ if os.environ.get("HIPEXT_BENCH_CEILING") == "1":
 
     urlpatterns.append(path("bench/ceiling", ceiling, name="bench-ceiling"))
 
-# Problem details for /api paths, Django's pages elsewhere (hipext/error_views.py).
-handler400 = "hipext.error_views.bad_request"
-handler403 = "hipext.error_views.permission_denied"
-handler404 = "hipext.error_views.page_not_found"
-handler500 = "hipext.error_views.server_error"
+# Problem details for /api paths, Django's pages elsewhere (hipext/http/errors.py).
+handler400 = "hipext.http.errors.bad_request"
+handler403 = "hipext.http.errors.permission_denied"
+handler404 = "hipext.http.errors.page_not_found"
+handler500 = "hipext.http.errors.server_error"

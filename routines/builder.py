@@ -5,7 +5,6 @@ from dataclasses import dataclass, field
 
 from django.db.models import Exists, OuterRef, prefetch_related_objects
 
-from exercises.filtersets import difficulty_rank
 from exercises.models import (
     Difficulty,
     Exercise,
@@ -14,6 +13,7 @@ from exercises.models import (
 )
 from exercises.selectors import (
     NO_EQUIPMENT,
+    difficulty_rank,
     equipment_links_prefetch,
     exercises_doable_with,
     exercises_needing_no_equipment,

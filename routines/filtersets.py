@@ -4,14 +4,9 @@ import django_filters
 from django.db.models import Exists, OuterRef, Q
 from rest_framework import serializers
 
-from exercises.models import Difficulty, Equipment, Exercise, ExerciseMuscle, Muscle
-from exercises.selectors import (
-    NO_EQUIPMENT,
-    exercises_doable_with,
-    exercises_needing_no_equipment,
-    muscle_family_q,
-)
-from hipext.filters import (
+from exercises.models import Difficulty, Equipment, ExerciseMuscle, Muscle
+from exercises.selectors import NO_EQUIPMENT, muscle_family_q
+from hipext.api.filters import (
     CommaSeparatedFilter,
     StrictChoiceFilter,
     slug_choices,
@@ -19,26 +14,13 @@ from hipext.filters import (
 )
 
 from .models import MAX_ITEMS, MIN_ITEMS, Routine, RoutineItem
+from .selectors import routines_doable_with
 
 AVAILABLE_HELP = "The equipment on hand, comma-separated equipment slugs, or `none`. "
 MUSCLE_HELP = (
     "Muscle slugs, comma-separated (any-of); a group such as `hamstrings` matches "
     "its members."
 )
-
-
-def routines_doable_with(queryset, equipment_slugs):
-    """Routines whose every exercise is doable with only this equipment."""
-    exercises = Exercise.objects.all()
-    doable = (
-        exercises_doable_with(exercises, equipment_slugs)
-        if equipment_slugs
-        else exercises_needing_no_equipment(exercises)
-    )
-    undoable = RoutineItem.objects.filter(routine=OuterRef("pk")).exclude(
-        exercise__in=doable.values("pk")
-    )
-    return queryset.filter(~Exists(undoable))
 
 
 class RoutineFilterSet(django_filters.FilterSet):

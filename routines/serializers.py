@@ -4,7 +4,7 @@ from rest_framework import serializers
 
 from exercises.models import Difficulty, Exercise, MuscleRole
 from exercises.serializers import EquipmentBriefSerializer
-from hipext.api import (
+from hipext.api.fields import (
     SlugHyperlinkedIdentityField,
     SlugHyperlinkedRelatedField,
 )

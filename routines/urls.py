@@ -1,6 +1,6 @@
 """Routes of the routine API, included under /api/."""
 
-from hipext.api import OptionalSlashRouter
+from hipext.api.routers import OptionalSlashRouter
 
 from . import views
 

@@ -11,9 +11,10 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from hipext.api import SLUG_PATTERN, ReadOnlyViewSet
-from hipext.errors import PROBLEM_CONTENT_TYPE
-from hipext.schema import AutoSchema, ProblemSerializer
+from hipext.api.problems import PROBLEM_CONTENT_TYPE
+from hipext.api.routers import SLUG_PATTERN
+from hipext.api.schema import AutoSchema, ProblemSerializer
+from hipext.api.viewsets import ReadOnlyViewSet
 
 from .builder import RoutineSuggestError, routine_suggest
 from .examples import (
@@ -23,8 +24,8 @@ from .examples import (
 )
 from .filtersets import RoutineFilterSet, RoutineSuggestQuerySerializer
 from .models import RESERVED_SLUGS, Routine
+from .selectors import ROUTINE_PREFETCH
 from .serializers import RoutineSerializer, RoutineSuggestionSerializer
-from .services import ROUTINE_PREFETCH
 
 
 class SuggestSchema(AutoSchema):

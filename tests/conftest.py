@@ -4,7 +4,7 @@ import socket
 import pytest
 from rest_framework.test import APIClient
 
-from exercises.services import content_seed
+from hipext.content.seeding import content_seed
 
 
 def skip_unless(available, reason):
@@ -60,7 +60,7 @@ def django_assert_num_queries(django_assert_num_queries):
     """
     from contextlib import contextmanager
 
-    from hipext.caching import content_version
+    from hipext.content.version import content_version
 
     @contextmanager
     def assert_num_queries(num, *args, **kwargs):

@@ -16,7 +16,7 @@ from django.test import RequestFactory
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from drf_spectacular.generators import SchemaGenerator
 
-from hipext.errors import PROBLEM_CONTENT_TYPE
+from hipext.api.problems import PROBLEM_CONTENT_TYPE
 
 PROBLEM_MEMBERS = ("type", "title", "status", "detail")
 PATH_PARAMETER = re.compile(r"{([^}]+)}")

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework_api_key.models import APIKey
 
-from hipext.errors import PROBLEM_CONTENT_TYPE
+from hipext.api.problems import PROBLEM_CONTENT_TYPE
 
 PING = "/api/test-ping"
 

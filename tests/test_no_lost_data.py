@@ -16,14 +16,12 @@ from django.apps import apps
 from django.core.management import call_command
 from django.db import connection, transaction
 
-from exercises.models import Exercise, ExerciseStep, Guideline, SeedRecord
-from exercises.services import (
-    content_export,
-    content_seed,
-    exercise_steps_set,
-    ordered_children_save,
-)
-from exercises.transfer import content_export_files
+from exercises.models import Exercise, ExerciseStep, Guideline
+from exercises.services import exercise_steps_set
+from hipext.content.ordering import ordered_children_save
+from hipext.content.seeding import content_export, content_seed
+from hipext.content.transfer import content_export_files
+from hipext.models import SeedRecord
 from tests.factories import ExerciseFactory
 from tests.servers import PROJECT_DIR, server_env
 

@@ -6,9 +6,9 @@ from django.core.cache.backends.redis import RedisCache
 from django.http import HttpResponseNotModified
 from django.test import Client
 
-from hipext import ratelimit
-from hipext.errors import PROBLEM_CONTENT_TYPE
-from hipext.ratelimit import Rate, counter_hit, rate_parse
+from hipext.api.problems import PROBLEM_CONTENT_TYPE
+from hipext.http import ratelimit
+from hipext.http.ratelimit import Rate, counter_hit, rate_parse
 from tests.conftest import require_redis
 
 PING = "/api/test-ping"

@@ -12,10 +12,10 @@ from exercises.models import (
     ExerciseStep,
     Guideline,
     Muscle,
-    SeedRecord,
     Variation,
 )
-from exercises.services import SeedError, content_seed
+from hipext.content.seeding import SeedError, content_seed
+from hipext.models import SeedRecord
 from routines.models import RoutineItem
 
 

@@ -1,7 +1,7 @@
 import pytest
 from django.core.management import call_command
 
-from exercises.services import content_seed
+from hipext.content.seeding import content_seed
 
 
 @pytest.fixture(scope="module")

@@ -4,7 +4,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from exercises.models import ExerciseStep, Variation, format_dose
+from exercises.dose import format_dose
+from exercises.models import ExerciseStep, Variation
 from tests.factories import (
     ExerciseFactory,
     ExerciseStepFactory,

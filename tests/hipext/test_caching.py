@@ -17,8 +17,9 @@ from exercises.models import (
     Guideline,
     Muscle,
 )
-from exercises.services import FIXTURES_DIR, content_seed
-from hipext import caching
+from hipext.content import apps as content_apps
+from hipext.content import version
+from hipext.content.seeding import FIXTURES_DIR, content_seed
 from hipext.models import ContentVersion
 from tests.conftest import require_redis
 from tests.factories import EquipmentFactory, full_exercise
@@ -373,7 +374,7 @@ def test_alternatives_change_changes_the_etag(client, exercise):
 
 
 def test_reorder_by_the_service_changes_the_etag(client, exercise):
-    from exercises.services import ordered_children_save
+    from hipext.content.ordering import ordered_children_save
 
     steps = list(exercise.steps.order_by("position"))
 
@@ -411,11 +412,11 @@ def test_seed_that_changes_nothing_keeps_the_etag(client, seeded):
 def test_seed_command_bumps_the_version(db, tmp_path):
     from django.core.management import call_command
 
-    before = caching.content_version()
+    before = version.content_version()
 
     call_command("seed", stdout=open(tmp_path / "out", "w"))  # noqa: SIM115
 
-    assert caching.content_version()[0] > before[0]
+    assert version.content_version()[0] > before[0]
 
 
 def test_bulk_update_bumps_only_when_told(client, exercise):
@@ -423,17 +424,17 @@ def test_bulk_update_bumps_only_when_told(client, exercise):
     Exercise.objects.update(summary="Changed in bulk.")
     assert get(client)["ETag"] == before, "update() sends no signal"
 
-    caching.content_changed()
+    version.content_changed()
 
     assert get(client)["ETag"] != before
 
 
 def test_seed_records_are_not_content(db):
-    from exercises.models import SeedRecord
+    from hipext.models import SeedRecord
 
-    assert SeedRecord not in caching.content_models()
+    assert SeedRecord not in content_apps.content_models()
     assert {Exercise, ExerciseStep, Muscle, Equipment, Guideline} <= set(
-        caching.content_models()
+        content_apps.content_models()
     )
 
 
@@ -459,13 +460,13 @@ def redis_cache(settings):
 def test_committed_change_reaches_every_process_through_redis(client, redis_cache):
     exercise = full_exercise(name="Glute bridge", slug="glute-bridge")
     before = get(client)
-    assert redis_cache.get(caching.VERSION_KEY) is not None
+    assert redis_cache.get(version.VERSION_KEY) is not None
 
     # Committed by "another server": this process keeps nothing of its own.
     exercise.name = "Committed elsewhere"
     exercise.save()
 
-    assert redis_cache.get(caching.VERSION_KEY) is None
+    assert redis_cache.get(version.VERSION_KEY) is None
     after = get(client, **{"If-None-Match": before["ETag"]})
     assert after.status_code == 200
     assert bridge(after)["name"] == "Committed elsewhere"
@@ -480,8 +481,8 @@ def test_version_copy_is_dropped_again_after_commit(redis_cache):
         exercise.name = "Inside a transaction"
         exercise.save()
         # A reader elsewhere refills the copy before the commit (with the old number).
-        redis_cache.set(caching.VERSION_KEY, (0, 0.0))
-    assert redis_cache.get(caching.VERSION_KEY) is None
+        redis_cache.set(version.VERSION_KEY, (0, 0.0))
+    assert redis_cache.get(version.VERSION_KEY) is None
 
 
 def test_unreachable_cache_serves_uncached_and_still_saves(client, exercise, settings):

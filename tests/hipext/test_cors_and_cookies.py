@@ -123,7 +123,7 @@ def test_admin_sends_no_cors_headers(client, db):
 
 def test_middleware_order_lets_cors_wrap_everything_and_the_cache_skip_sessions():
     order = settings.MIDDLEWARE
-    caching = order.index("hipext.caching.ApiCachingMiddleware")
+    caching = order.index("hipext.http.caching.ApiCachingMiddleware")
 
     assert order[0] == "corsheaders.middleware.CorsMiddleware"
     assert order.index("whitenoise.middleware.WhiteNoiseMiddleware") < caching

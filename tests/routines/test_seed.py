@@ -5,8 +5,9 @@ import shutil
 import pytest
 import yaml
 
-from exercises.models import Difficulty, Exercise, SeedRecord
-from exercises.services import SeedError, content_export, content_seed
+from exercises.models import Difficulty, Exercise
+from hipext.content.seeding import SeedError, content_export, content_seed
+from hipext.models import SeedRecord
 from routines.models import Routine, RoutineItem
 
 CURATED = {
@@ -87,7 +88,7 @@ def test_seeding_again_changes_nothing(seeded):
 
 def test_the_export_round_trips_to_the_fixture(seeded, settings):
     path = settings.BASE_DIR / "fixtures" / "routines.yaml"
-    from routines.services import routine_normalize
+    from routines.seeds import routine_normalize
 
     fixture = [routine_normalize(entry) for entry in yaml.safe_load(path.read_text())]
     assert content_export()["routines.yaml"] == fixture

@@ -4,7 +4,7 @@ from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse
 from rest_framework import serializers
 
-from .errors import PROBLEM_CONTENT_TYPE
+from .problems import PROBLEM_CONTENT_TYPE
 
 
 class ProblemSerializer(serializers.Serializer):
@@ -98,7 +98,7 @@ class AutoSchema(SpectacularAutoSchema):
             if value.get("type") != "string":
                 continue
             if "enum" not in value and "format" not in value:
-                # hipext.api refuses a NUL character in any query value.
+                # hipext.api.params refuses a NUL character in any query value.
                 value.setdefault("pattern", NO_NUL)
             # drf-spectacular leaves out a CharFilter's max_length; the form enforces it.
             filter_ = filters.get(parameter["name"])

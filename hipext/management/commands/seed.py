@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from exercises.services import FIXTURES_DIR, SeedError, content_seed
+from hipext.content.seeding import FIXTURES_DIR, SeedError, content_seed
 
 
 class Command(BaseCommand):

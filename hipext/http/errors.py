@@ -10,13 +10,10 @@ import sys
 from django.db import InterfaceError, OperationalError
 from django.views import defaults
 
-from .api import API_PREFIX
-from .errors import ProblemResponse
+from hipext.api.problems import ProblemResponse
+
 from .health import database_unavailable
-
-
-def is_api_path(path):
-    return path == API_PREFIX or path.startswith(API_PREFIX + "/")
+from .paths import API_PREFIX, is_api_path
 
 
 def bad_request(request, exception):

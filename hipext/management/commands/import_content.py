@@ -2,8 +2,8 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from exercises.services import SeedError
-from exercises.transfer import content_import
+from hipext.content.seeding import SeedError
+from hipext.content.transfer import content_import
 
 
 class Command(BaseCommand):

@@ -1,30 +1,11 @@
-"""Shared API plumbing: routing, strict query parameters, the read-only ViewSet base."""
-
-import re
+"""Strict query parameters: an unknown, repeated or malformed one is a 400 naming it."""
 
 from django.conf import settings
-from django.urls import NoReverseMatch, reverse
-from rest_framework import routers, serializers, viewsets
 from rest_framework.exceptions import ValidationError
-from rest_framework.response import Response
-from rest_framework.views import APIView
-
-API_PREFIX = "/api"
 
 # Query parameters every API view accepts whatever its filters; extend it with the
 # HIPEXT_EXTRA_QUERY_PARAMS setting (a list of names) rather than editing this.
 ALWAYS_ALLOWED_QUERY_PARAMS = frozenset()
-
-# A slug, and nothing a database driver could choke on (NUL bytes, dots, slashes).
-SLUG_PATTERN = r"[-a-zA-Z0-9_]+"
-
-
-class OptionalSlashRouter(routers.SimpleRouter):
-    """Routes answering identically with and without a trailing slash, never redirecting."""
-
-    def __init__(self):
-        super().__init__()
-        self.trailing_slash = "/?"
 
 
 def _filter_param_names(filterset_class):
@@ -101,82 +82,3 @@ class StrictQueryParamsMixin:
         if method in self.http_method_names and hasattr(self, method):
             self.check_query_params(request)
         super().initial(request, *args, **kwargs)
-
-
-class ReadOnlyViewSet(StrictQueryParamsMixin, viewsets.ReadOnlyModelViewSet):
-    """Base of the public API's ViewSets: GET/HEAD/OPTIONS by slug, strict parameters."""
-
-    lookup_field = "slug"
-    lookup_value_regex = SLUG_PATTERN
-
-
-class APIRootView(StrictQueryParamsMixin, APIView):
-    """Links to every list endpoint and to the API's schema and documentation."""
-
-    schema = None  # not an operation of the public API
-    url_names = ()
-
-    def get(self, request, *args, **kwargs):
-        links = {}
-        for key, url_name in self.url_names:
-            try:
-                links[key] = request.build_absolute_uri(reverse(url_name))
-            except NoReverseMatch:  # an app left out of this installation
-                continue
-        return Response(links)
-
-
-def api_root_view(*routers_, extra=()):
-    """The API root view for the list routes of ``routers_`` plus ``extra`` (key, url name)."""
-    url_names = [
-        (prefix, f"{basename}-list")
-        for router in routers_
-        for prefix, _viewset, basename in router.registry
-    ]
-    return APIRootView.as_view(url_names=(*url_names, *extra))
-
-
-# A stand-in that matches SLUG_PATTERN, reversed once and then replaced by real slugs.
-_SLUG_MARK = "__slug__"
-_SLUG_RE = re.compile(rf"^{SLUG_PATTERN}$")
-
-
-def slug_url(request, view_name, slug):
-    """The absolute URL of the ``view_name`` route for ``slug``.
-
-    Reversing a URL is the costliest step of serializing a list, done once per link;
-    here it is done once per request and route, and each slug (URL-safe by its
-    pattern) is put into the reversed template.
-    """
-    if request is None or not _SLUG_RE.match(slug):
-        url = reverse(view_name, kwargs={"slug": slug})
-        return request.build_absolute_uri(url) if request is not None else url
-    templates = request.__dict__.setdefault("_slug_url_templates", {})
-    template = templates.get(view_name)
-    if template is None:
-        template = request.build_absolute_uri(
-            reverse(view_name, kwargs={"slug": _SLUG_MARK})
-        )
-        templates[view_name] = template
-    return template.replace(_SLUG_MARK, slug)
-
-
-class SlugHyperlinkMixin:
-    """DRF's hyperlink fields, building slug URLs with :func:`slug_url`."""
-
-    def get_url(self, obj, view_name, request, format):
-        if format or self.lookup_field != "slug" or obj.pk is None:
-            return super().get_url(obj, view_name, request, format)
-        return slug_url(request, view_name, obj.slug)
-
-
-class SlugHyperlinkedIdentityField(
-    SlugHyperlinkMixin, serializers.HyperlinkedIdentityField
-):
-    pass
-
-
-class SlugHyperlinkedRelatedField(
-    SlugHyperlinkMixin, serializers.HyperlinkedRelatedField
-):
-    pass

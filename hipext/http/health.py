@@ -10,7 +10,7 @@ from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from .errors import ProblemResponse
+from hipext.api.problems import ProblemResponse
 
 # Seconds a client should wait before retrying while the database is unavailable.
 RETRY_AFTER_SECONDS = 5

@@ -12,14 +12,11 @@ import yaml
 from django.db import transaction
 from django.db.models import F
 
-from .models import Exercise, ExerciseStep, Guideline, SeedRecord
-from .services import (
-    POSITION_PARKING_OFFSET,
-    SeedError,
-    content_export,
-    content_kinds,
-    content_seed,
-)
+from exercises.models import Exercise, ExerciseStep, Guideline
+from hipext.models import SeedRecord
+
+from .ordering import POSITION_PARKING_OFFSET
+from .seeding import SeedError, content_export, content_kinds, content_seed
 
 SEED_RECORDS_FILE = "seed-records.yaml"
 # The fixture format keeps order, not position numbers; where an editor left gaps in

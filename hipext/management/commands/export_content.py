@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from exercises.transfer import content_export_write
+from hipext.content.transfer import content_export_write
 
 
 class Command(BaseCommand):

@@ -8,7 +8,7 @@ from django.utils.functional import cached_property
 from rest_framework import pagination
 from rest_framework.exceptions import ValidationError
 
-from hipext.caching import cached_count
+from hipext.content.counts import cached_count
 
 _POSITIVE_INTEGER = re.compile(r"[0-9]{1,9}")
 # The largest number _POSITIVE_INTEGER reads, so the schema states the same bound.

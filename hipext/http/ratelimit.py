@@ -1,4 +1,4 @@
-"""API keys and rate limits for the public API and the embeddable cards.
+"""Rate limits for the public API and the embeddable cards.
 
 Anonymous clients are counted per IP address, clients sending a valid API key per
 key, in fixed windows aligned to the clock. Counters live in the Django cache named
@@ -22,20 +22,15 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
-from django.db.models.signals import post_delete, post_save
-from rest_framework_api_key.models import APIKey
 
-from hipext.errors import ProblemResponse
+from hipext.api.problems import ProblemResponse
+
+from .apikeys import api_key_check, api_key_from_request
+from .paths import is_rate_limited_path
 
 logger = logging.getLogger(__name__)
 
 PERIODS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400}
-# How long a key's verification data stays in the cache; saving or deleting the key
-# (revoking it in the admin) drops it at once, so this only bounds stale expiry dates.
-KEY_RECORD_TIMEOUT = 300
-KEY_RECORD_MISSING = "missing"
-KEYWORD = "api-key"
-MAX_KEY_LENGTH = 200
 
 
 @dataclass(frozen=True)
@@ -97,75 +92,6 @@ def client_ip(request):
     return address
 
 
-def api_key_from_request(request):
-    """The key sent as ``Authorization: Api-Key <key>`` or ``X-Api-Key: <key>``."""
-    authorization = request.META.get("HTTP_AUTHORIZATION")
-    if authorization:
-        keyword, _, key = authorization.partition(" ")
-        if keyword.lower() == KEYWORD:
-            return key.strip()
-    return request.META.get("HTTP_X_API_KEY", "").strip() or None
-
-
-def _record_cache_key(prefix):
-    return f"apikey:{prefix}"
-
-
-def api_key_record(prefix):
-    """What verifying a key with this prefix needs, from the cache or the database."""
-    cache = caches[settings.API_RATE_CACHE]
-    cache_key = _record_cache_key(prefix)
-    record = cache.get(cache_key)
-    if record is None:
-        row = (
-            APIKey.objects.filter(prefix=prefix)
-            .values_list("hashed_key", "revoked", "expiry_date")
-            .first()
-        )
-        if row is None:
-            record = KEY_RECORD_MISSING
-        else:
-            hashed_key, revoked, expiry = row
-            record = (hashed_key, revoked, expiry.timestamp() if expiry else None)
-        cache.set(cache_key, record, KEY_RECORD_TIMEOUT)
-    return record
-
-
-def api_key_record_forget(sender, instance, **kwargs):
-    """Revoking, changing or deleting a key takes effect on the next request."""
-    caches[settings.API_RATE_CACHE].delete(_record_cache_key(instance.prefix))
-
-
-def api_key_signals_connect():
-    """Drop a key's cached record whenever the key is saved or deleted."""
-    post_save.connect(api_key_record_forget, sender=APIKey)
-    post_delete.connect(api_key_record_forget, sender=APIKey)
-
-
-def api_key_check(key, now):
-    """``None`` when the key is valid, else why it is not."""
-    prefix, dot, _ = key.partition(".")
-    # Issued keys are an 8-character alphanumeric prefix, a dot and a 32-character
-    # secret; anything far from that never reaches the cache or the database.
-    if (
-        not dot
-        or len(key) > MAX_KEY_LENGTH
-        or not (prefix.isascii() and prefix.isalnum() and len(prefix) <= 16)
-    ):
-        return "The API key is malformed: send it exactly as it was issued."
-    record = api_key_record(prefix)
-    if record == KEY_RECORD_MISSING or not APIKey.objects.key_generator.verify(
-        key, record[0]
-    ):
-        return "The API key is not known."
-    _, revoked, expiry = record
-    if revoked:
-        return "The API key has been revoked."
-    if expiry is not None and expiry < now:
-        return "The API key has expired."
-    return None
-
-
 def counter_hit(cache, key, period, now):
     """Count one request in the current window; the count and seconds left in it."""
     window = int(now // period)
@@ -205,7 +131,7 @@ class RateLimitMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if not request.path_info.startswith(settings.API_RATE_PATHS):
+        if not is_rate_limited_path(request.path_info):
             return self.get_response(request)
         request.api_key_prefix = None
         now = time.time()

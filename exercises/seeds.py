@@ -1,0 +1,336 @@
+"""The exercise app's seeded content kinds: muscles, equipment, exercises, guidelines.
+
+Each kind says how to read a fixture entry, write it and dump an object back in the
+same form; the seeding engine (hipext.content.seeding) does the rest.
+"""
+
+from django.db.models import F
+
+from hipext.content.seeding import (
+    ContentKind,
+    SeedError,
+    clean_lines,
+    clean_text,
+    objects_by_slug,
+    register,
+    validated_save,
+)
+
+from .dose import DOSE_FIELDS
+from .models import (
+    Equipment,
+    Exercise,
+    ExerciseEquipment,
+    ExerciseMuscle,
+    Guideline,
+    Muscle,
+    Variation,
+)
+from .selectors import exercise_detail_prefetches
+from .services import exercise_steps_set
+
+# Muscles
+
+
+def muscle_normalize(entry):
+    return {
+        "slug": clean_text(entry["slug"]),
+        "name": clean_text(entry["name"]),
+        "group": entry.get("group") or None,
+        "hip_role": clean_text(entry.get("hip_role")),
+        "description": clean_text(entry.get("description")),
+    }
+
+
+def muscle_dump(muscle):
+    return {
+        "slug": muscle.slug,
+        "name": muscle.name,
+        "group": muscle.group.slug if muscle.group_id else None,
+        "hip_role": muscle.hip_role,
+        "description": muscle.description,
+    }
+
+
+def muscle_write(muscle, data):
+    muscle = muscle or Muscle(slug=data["slug"])
+    muscle.name = data["name"]
+    muscle.group = Muscle.objects.get(slug=data["group"]) if data["group"] else None
+    muscle.hip_role = data["hip_role"]
+    muscle.description = data["description"]
+    return validated_save(muscle)
+
+
+# Equipment
+
+
+def equipment_normalize(entry):
+    return {
+        "slug": clean_text(entry["slug"]),
+        "name": clean_text(entry["name"]),
+        "description": clean_text(entry.get("description")),
+    }
+
+
+def equipment_dump(item):
+    return {"slug": item.slug, "name": item.name, "description": item.description}
+
+
+def equipment_write(item, data):
+    item = item or Equipment(slug=data["slug"])
+    item.name = data["name"]
+    item.description = data["description"]
+    return validated_save(item)
+
+
+# Exercises
+
+
+def exercise_normalize(entry):
+    dose = entry.get("dose") or {}
+    unknown = set(dose) - set(DOSE_FIELDS)
+    if unknown:
+        raise SeedError(
+            f"exercise {entry.get('slug')}: unknown dose fields {sorted(unknown)}"
+        )
+    return {
+        "slug": clean_text(entry["slug"]),
+        "uuid": str(entry["uuid"]),
+        "name": clean_text(entry["name"]),
+        "aliases": clean_lines(entry.get("aliases")),
+        "summary": clean_text(entry["summary"]),
+        "difficulty": entry["difficulty"],
+        "difficulty_basis": clean_text(entry.get("difficulty_basis")),
+        "position": entry["position"],
+        "laterality": entry["laterality"],
+        "dose": {
+            name: bool(dose.get(name)) if name == "per_side" else dose.get(name)
+            for name in DOSE_FIELDS
+        },
+        "steps": clean_lines(entry.get("steps")),
+        "muscles": sorted(
+            (
+                {"muscle": m["muscle"], "role": m["role"]}
+                for m in entry.get("muscles") or []
+            ),
+            key=lambda m: m["muscle"],
+        ),
+        "equipment": sorted(
+            (
+                {
+                    "equipment": e["equipment"],
+                    "requirement": e["requirement"],
+                    "alternatives": sorted(e.get("alternatives") or []),
+                    "note": clean_text(e.get("note")),
+                }
+                for e in entry.get("equipment") or []
+            ),
+            key=lambda e: e["equipment"],
+        ),
+        "variations": sorted(
+            (
+                {
+                    "name": clean_text(v["name"]),
+                    "variant": v.get("variant") or None,
+                    "kind": v["kind"],
+                    "note": clean_text(v.get("note")),
+                }
+                for v in entry.get("variations") or []
+            ),
+            key=lambda v: v["name"],
+        ),
+        "tips": clean_lines(entry.get("tips")),
+        "cautions": clean_lines(entry.get("cautions")),
+        "source": clean_text(entry["source"]),
+    }
+
+
+def exercise_dump(exercise):
+    return {
+        "slug": exercise.slug,
+        "uuid": str(exercise.uuid),
+        "name": exercise.name,
+        "aliases": exercise.alias_list,
+        "summary": exercise.summary,
+        "difficulty": exercise.difficulty,
+        "difficulty_basis": exercise.difficulty_basis,
+        "position": exercise.position,
+        "laterality": exercise.laterality,
+        "dose": {name: getattr(exercise, name) for name in DOSE_FIELDS},
+        "steps": [
+            step.text for step in sorted(exercise.steps.all(), key=lambda s: s.position)
+        ],
+        "muscles": sorted(
+            (
+                {"muscle": link.muscle.slug, "role": link.role}
+                for link in exercise.muscle_links.all()
+            ),
+            key=lambda m: m["muscle"],
+        ),
+        "equipment": sorted(
+            (
+                {
+                    "equipment": link.equipment.slug,
+                    "requirement": link.requirement,
+                    "alternatives": sorted(alt.slug for alt in link.alternatives.all()),
+                    "note": link.note,
+                }
+                for link in exercise.equipment_links.all()
+            ),
+            key=lambda e: e["equipment"],
+        ),
+        "variations": sorted(
+            (
+                {
+                    "name": v.name,
+                    "variant": v.variant.slug if v.variant_id else None,
+                    "kind": v.kind,
+                    "note": v.note,
+                }
+                for v in exercise.variations.all()
+            ),
+            key=lambda v: v["name"],
+        ),
+        "tips": exercise.tip_list,
+        "cautions": exercise.caution_list,
+        "source": exercise.source,
+    }
+
+
+def exercise_write(exercise, data):
+    exercise = exercise or Exercise(slug=data["slug"])
+    exercise.uuid = data["uuid"]
+    for name in ("name", "summary", "difficulty", "difficulty_basis", "position"):
+        setattr(exercise, name, data[name])
+    exercise.laterality = data["laterality"]
+    exercise.aliases = "\n".join(data["aliases"])
+    exercise.tips = "\n".join(data["tips"])
+    exercise.cautions = "\n".join(data["cautions"])
+    exercise.source = data["source"]
+    for name, value in data["dose"].items():
+        setattr(exercise, name, value)
+    validated_save(exercise)
+    what = f"exercise {exercise.slug}"
+    exercise_steps_set(exercise=exercise, texts=data["steps"])
+
+    muscles = objects_by_slug(Muscle, [m["muscle"] for m in data["muscles"]], what)
+    exercise.muscle_links.exclude(muscle__slug__in=list(muscles)).delete()
+    for item in data["muscles"]:
+        ExerciseMuscle.objects.update_or_create(
+            exercise=exercise,
+            muscle=muscles[item["muscle"]],
+            defaults={"role": item["role"]},
+        )
+
+    slugs = [e["equipment"] for e in data["equipment"]]
+    slugs += [alt for e in data["equipment"] for alt in e["alternatives"]]
+    equipment = objects_by_slug(Equipment, slugs, what)
+    exercise.equipment_links.exclude(
+        equipment__slug__in=[e["equipment"] for e in data["equipment"]]
+    ).delete()
+    for item in data["equipment"]:
+        link, _ = ExerciseEquipment.objects.update_or_create(
+            exercise=exercise,
+            equipment=equipment[item["equipment"]],
+            defaults={"requirement": item["requirement"], "note": item["note"]},
+        )
+        link.full_clean()
+        link.alternatives.set([equipment[slug] for slug in item["alternatives"]])
+    return exercise
+
+
+def exercise_link(exercise, data):
+    """Second pass: variations point at other exercises, which now all exist."""
+    what = f"exercise {exercise.slug}"
+    targets = objects_by_slug(
+        Exercise, [v["variant"] for v in data["variations"] if v["variant"]], what
+    )
+    exercise.variations.all().delete()
+    for item in data["variations"]:
+        validated_save(
+            Variation(
+                exercise=exercise,
+                variant=targets[item["variant"]] if item["variant"] else None,
+                name=item["name"],
+                kind=item["kind"],
+                note=item["note"],
+            )
+        )
+
+
+# Guidelines
+
+
+def guideline_normalize(entry):
+    return {
+        "slug": clean_text(entry["slug"]),
+        "title": clean_text(entry["title"]),
+        "text": clean_text(entry["text"]),
+        "source": clean_text(entry["source"]),
+    }
+
+
+def guideline_dump(guideline):
+    return {
+        "slug": guideline.slug,
+        "title": guideline.title,
+        "text": guideline.text,
+        "source": guideline.source,
+    }
+
+
+def guideline_write(guideline, data):
+    guideline = guideline or Guideline(slug=data["slug"])
+    guideline.title = data["title"]
+    guideline.text = data["text"]
+    guideline.source = data["source"]
+    if guideline.pk is None:
+        last = (
+            Guideline.objects.order_by("-position")
+            .values_list("position", flat=True)
+            .first()
+        )
+        guideline.position = (last or 0) + 1
+    return validated_save(guideline)
+
+
+MUSCLES = ContentKind(
+    label="muscle",
+    fixture="muscles.yaml",
+    model=Muscle,
+    normalize=muscle_normalize,
+    dump=muscle_dump,
+    write=muscle_write,
+    prefetch=("group",),
+    # Groups before their members, so an export can be imported in one pass.
+    export_order=(F("group").asc(nulls_first=True), "pk"),
+)
+EQUIPMENT = ContentKind(
+    label="equipment",
+    fixture="equipment.yaml",
+    model=Equipment,
+    normalize=equipment_normalize,
+    dump=equipment_dump,
+    write=equipment_write,
+)
+EXERCISES = ContentKind(
+    label="exercise",
+    fixture="exercises.yaml",
+    model=Exercise,
+    normalize=exercise_normalize,
+    dump=exercise_dump,
+    write=exercise_write,
+    link=exercise_link,
+    prefetch=exercise_detail_prefetches(),
+)
+GUIDELINES = ContentKind(
+    label="guideline",
+    fixture="guidelines.yaml",
+    model=Guideline,
+    normalize=guideline_normalize,
+    dump=guideline_dump,
+    write=guideline_write,
+    export_order=("position",),
+)
+
+register(MUSCLES, EQUIPMENT, EXERCISES, GUIDELINES)

@@ -1,0 +1,48 @@
+"""The pagination count cache: a list's total, kept per filter and content version."""
+
+import logging
+
+from django.conf import settings
+from django.core.cache import caches
+
+from .version import CACHE_ALIAS, VERSION_KEY, content_version_refill, key_digest
+
+logger = logging.getLogger(__name__)
+
+COUNT_KEY_PREFIX = "hipext:api-count:"
+
+
+def cached_count(queryset):
+    """``queryset.count()``, kept in the cache for the content version it was taken at.
+
+    A list's total is the one query whose cost grows with the catalogue (a COUNT of a
+    filter reads every matching row), yet it changes only when the content does. The
+    key is the filter itself (the SQL and parameters selecting the rows' keys, without
+    ordering or the annotations ordering adds), so every page, page size and ordering
+    of one filter shares it.
+    """
+    timeout = settings.API_COUNT_CACHE_TIMEOUT
+    if timeout <= 0:
+        return queryset.count()
+    try:
+        sql, params = queryset.order_by().values("pk").query.sql_with_params()
+    except Exception:  # EmptyResultSet and the like: let Django count (or not).
+        return queryset.count()
+    identity = repr((settings.API_CACHE_RELEASE, queryset.db, sql, params))
+    key = COUNT_KEY_PREFIX + key_digest(identity)
+    cache = caches[CACHE_ALIAS]
+    try:
+        found = cache.get_many([VERSION_KEY, key])
+    except Exception:
+        logger.warning("Cache unreachable; counting in the database", exc_info=True)
+        return queryset.count()
+    version = found.get(VERSION_KEY) or content_version_refill(cache)
+    stored = found.get(key)
+    if stored is not None and stored[0] == version:
+        return stored[1]
+    count = queryset.count()
+    try:
+        cache.set(key, (version, count), timeout)
+    except Exception:
+        logger.warning("Cannot store a count in the cache", exc_info=True)
+    return count

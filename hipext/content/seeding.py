@@ -1,0 +1,200 @@
+"""The seeding engine: load fixture files into content, never clobbering an editor.
+
+Each content app describes its seeded kinds in its own ``seeds.py`` (how to read a
+fixture entry, write it, and dump an object back) and registers them here, the way
+models are registered with the admin; the engine knows no app. Kinds are kept in
+registration order, which follows ``INSTALLED_APPS``: an app's kinds come after those
+of the apps it builds on (muscles before the exercises that use them).
+"""
+
+import hashlib
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+
+from hipext.models import SeedRecord
+
+FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"
+
+
+class SeedError(Exception):
+    """The fixture content is malformed or breaks an invariant."""
+
+
+def clean_lines(values):
+    """A fixture's list of lines, stripped, without empty ones."""
+    return [str(value).strip() for value in values or [] if str(value).strip()]
+
+
+def clean_text(value):
+    """A fixture's text, stripped; a missing one is empty."""
+    return "" if value is None else str(value).strip()
+
+
+def validated_save(obj):
+    """Save ``obj`` after every model validation (fields, constraints, uniqueness)."""
+    obj.full_clean()
+    obj.save()
+    return obj
+
+
+def objects_by_slug(model, slugs, what):
+    """The ``model`` objects with these slugs, by slug; a missing one is a SeedError."""
+    found = {obj.slug: obj for obj in model.objects.filter(slug__in=slugs)}
+    missing = sorted(set(slugs) - set(found))
+    if missing:
+        raise SeedError(
+            f"{what}: unknown {model._meta.verbose_name} {', '.join(missing)}"
+        )
+    return found
+
+
+@dataclass(frozen=True)
+class ContentKind:
+    """One kind of seeded content: how to read it, write it and dump it back."""
+
+    label: str
+    fixture: str
+    model: type[models.Model]
+    normalize: Callable[[dict], dict]
+    dump: Callable[[models.Model], dict]
+    write: Callable[[models.Model | None, dict], models.Model]
+    link: Callable[[models.Model, dict], None] | None = None
+    prefetch: tuple = ()
+    export_order: tuple = ("pk",)
+
+    def queryset(self):
+        return self.model.objects.prefetch_related(*self.prefetch)
+
+
+def digest(data):
+    """A stable fingerprint of one normalized fixture entry."""
+    encoded = json.dumps(data, sort_keys=True, ensure_ascii=False).encode()
+    return hashlib.sha256(encoded).hexdigest()
+
+
+_registry = []
+
+
+def register(*kinds):
+    """Add content kinds to the seed, export and import, after those already known."""
+    for kind in kinds:
+        if any(known.label == kind.label for known in _registry):
+            raise ValueError(f"A content kind {kind.label!r} is registered already.")
+        _registry.append(kind)
+
+
+def content_kinds():
+    """Every registered kind, in dependency order."""
+    return list(_registry)
+
+
+@dataclass
+class SeedReport:
+    """What one seed run did, object by object."""
+
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+
+    @property
+    def changed(self):
+        return bool(self.created or self.updated)
+
+
+def read_fixture(path):
+    """The entries of one fixture file; a missing file has none."""
+    if not path.exists():
+        return []
+    try:
+        entries = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+    except yaml.YAMLError as error:
+        raise SeedError(f"{path.name}: not valid YAML: {error}") from error
+    if not isinstance(entries, list):
+        raise SeedError(f"{path.name}: expected a list of entries")
+    return entries
+
+
+def _normalize(kind, entry, path):
+    try:
+        return kind.normalize(entry)
+    except (KeyError, TypeError) as error:
+        raise SeedError(
+            f"{path.name}: entry {entry!r:.80} lacks or mangles {error}"
+        ) from error
+
+
+@transaction.atomic
+def content_seed(*, directory=FIXTURES_DIR, overwrite=False):
+    """Load the fixtures, never touching what an editor changed unless ``overwrite``.
+
+    Each seeded object's fingerprint is kept in a SeedRecord. An object is rewritten
+    only while it still matches what the seed last wrote, so running the seed again
+    changes nothing, a newer fixture updates untouched content, and an editor's change
+    (or deletion) stays until ``overwrite`` is given.
+    """
+    report = SeedReport()
+    directory = Path(directory)
+    for kind in content_kinds():
+        path = directory / kind.fixture
+        entries = [_normalize(kind, entry, path) for entry in read_fixture(path)]
+        records = {r.key: r for r in SeedRecord.objects.filter(model=kind.label)}
+        current = {obj.slug: obj for obj in kind.queryset()}
+        to_link = []
+        for data in entries:
+            key = data["slug"]
+            name = f"{kind.label} {key}"
+            obj, record, wanted = current.get(key), records.get(key), digest(data)
+            if obj is None:
+                if record is not None and not overwrite:
+                    report.skipped.append(f"{name} (deleted by an editor)")
+                    continue
+                report.created.append(name)
+            else:
+                now = digest(kind.dump(obj))
+                if now == wanted:
+                    if record is None or record.digest != wanted:
+                        SeedRecord.objects.update_or_create(
+                            model=kind.label, key=key, defaults={"digest": wanted}
+                        )
+                    report.unchanged.append(name)
+                    continue
+                edited = record is None or record.digest != now
+                if edited and not overwrite:
+                    report.skipped.append(f"{name} (changed by an editor)")
+                    continue
+                report.updated.append(name)
+            try:
+                obj = kind.write(obj, data)
+            except ValidationError as error:
+                raise SeedError(f"{name}: {'; '.join(error.messages)}") from error
+            SeedRecord.objects.update_or_create(
+                model=kind.label, key=key, defaults={"digest": wanted}
+            )
+            to_link.append((obj, data))
+        if kind.link:
+            for obj, data in to_link:
+                try:
+                    kind.link(obj, data)
+                except ValidationError as error:
+                    raise SeedError(
+                        f"{kind.label} {obj.slug}: {'; '.join(error.messages)}"
+                    ) from error
+    return report
+
+
+def content_export():
+    """All seeded content in the fixture format, one list per fixture file."""
+    return {
+        kind.fixture: [
+            kind.dump(obj) for obj in kind.queryset().order_by(*kind.export_order)
+        ]
+        for kind in content_kinds()
+    }

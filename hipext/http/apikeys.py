@@ -1,0 +1,87 @@
+"""API keys: reading a key from a request and verifying it, with a cached record.
+
+Keys are issued in the admin (djangorestframework-api-key); only their hashes are kept.
+A key is sent as ``Authorization: Api-Key <key>`` or ``X-Api-Key: <key>``; the rate
+limiter (hipext.http.ratelimit) counts a valid key's requests against the key's limit.
+"""
+
+from django.conf import settings
+from django.core.cache import caches
+from django.db.models.signals import post_delete, post_save
+from rest_framework_api_key.models import APIKey
+
+# How long a key's verification data stays in the cache; saving or deleting the key
+# (revoking it in the admin) drops it at once, so this only bounds stale expiry dates.
+KEY_RECORD_TIMEOUT = 300
+KEY_RECORD_MISSING = "missing"
+KEYWORD = "api-key"
+MAX_KEY_LENGTH = 200
+
+
+def api_key_from_request(request):
+    """The key sent as ``Authorization: Api-Key <key>`` or ``X-Api-Key: <key>``."""
+    authorization = request.META.get("HTTP_AUTHORIZATION")
+    if authorization:
+        keyword, _, key = authorization.partition(" ")
+        if keyword.lower() == KEYWORD:
+            return key.strip()
+    return request.META.get("HTTP_X_API_KEY", "").strip() or None
+
+
+def _record_cache_key(prefix):
+    return f"apikey:{prefix}"
+
+
+def api_key_record(prefix):
+    """What verifying a key with this prefix needs, from the cache or the database."""
+    cache = caches[settings.API_RATE_CACHE]
+    cache_key = _record_cache_key(prefix)
+    record = cache.get(cache_key)
+    if record is None:
+        row = (
+            APIKey.objects.filter(prefix=prefix)
+            .values_list("hashed_key", "revoked", "expiry_date")
+            .first()
+        )
+        if row is None:
+            record = KEY_RECORD_MISSING
+        else:
+            hashed_key, revoked, expiry = row
+            record = (hashed_key, revoked, expiry.timestamp() if expiry else None)
+        cache.set(cache_key, record, KEY_RECORD_TIMEOUT)
+    return record
+
+
+def api_key_record_forget(sender, instance, **kwargs):
+    """Revoking, changing or deleting a key takes effect on the next request."""
+    caches[settings.API_RATE_CACHE].delete(_record_cache_key(instance.prefix))
+
+
+def api_key_signals_connect():
+    """Drop a key's cached record whenever the key is saved or deleted."""
+    post_save.connect(api_key_record_forget, sender=APIKey)
+    post_delete.connect(api_key_record_forget, sender=APIKey)
+
+
+def api_key_check(key, now):
+    """``None`` when the key is valid, else why it is not."""
+    prefix, dot, _ = key.partition(".")
+    # Issued keys are an 8-character alphanumeric prefix, a dot and a 32-character
+    # secret; anything far from that never reaches the cache or the database.
+    if (
+        not dot
+        or len(key) > MAX_KEY_LENGTH
+        or not (prefix.isascii() and prefix.isalnum() and len(prefix) <= 16)
+    ):
+        return "The API key is malformed: send it exactly as it was issued."
+    record = api_key_record(prefix)
+    if record == KEY_RECORD_MISSING or not APIKey.objects.key_generator.verify(
+        key, record[0]
+    ):
+        return "The API key is not known."
+    _, revoked, expiry = record
+    if revoked:
+        return "The API key has been revoked."
+    if expiry is not None and expiry < now:
+        return "The API key has expired."
+    return None

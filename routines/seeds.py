@@ -1,0 +1,114 @@
+"""The routine app's seeded content kind (see hipext.content.seeding)."""
+
+from django.db.models import Prefetch
+
+from exercises.dose import DOSE_FIELDS
+from exercises.models import Exercise
+from hipext.content.seeding import (
+    ContentKind,
+    SeedError,
+    clean_lines,
+    clean_text,
+    objects_by_slug,
+    register,
+    validated_save,
+)
+
+from .models import Routine, RoutineItem
+from .services import routine_items_check, routine_items_set
+
+ITEM_FIELDS = ("exercise", "dose", "rest_seconds", "note")
+
+
+def routine_normalize(entry):
+    items = []
+    for item in entry.get("items") or []:
+        unknown = set(item) - set(ITEM_FIELDS)
+        dose = item.get("dose") or {}
+        unknown |= set(dose) - set(DOSE_FIELDS)
+        if unknown:
+            raise SeedError(
+                f"routine {entry.get('slug')}: unknown item fields {sorted(unknown)}"
+            )
+        items.append(
+            {
+                "exercise": clean_text(item["exercise"]),
+                # An absent dose field keeps the exercise's own value, per_side too.
+                "dose": {name: dose.get(name) for name in DOSE_FIELDS},
+                "rest_seconds": item.get(
+                    "rest_seconds",
+                    RoutineItem._meta.get_field("rest_seconds").default,
+                ),
+                "note": clean_text(item.get("note")),
+            }
+        )
+    return {
+        "slug": clean_text(entry["slug"]),
+        "uuid": str(entry["uuid"]),
+        "name": clean_text(entry["name"]),
+        "summary": clean_text(entry["summary"]),
+        "goal": clean_text(entry.get("goal")),
+        "difficulty": entry["difficulty"],
+        "warm_up": clean_text(entry["warm_up"]),
+        "notes": clean_lines(entry.get("notes")),
+        "items": items,
+    }
+
+
+def routine_dump(routine):
+    return {
+        "slug": routine.slug,
+        "uuid": str(routine.uuid),
+        "name": routine.name,
+        "summary": routine.summary,
+        "goal": routine.goal,
+        "difficulty": routine.difficulty,
+        "warm_up": routine.warm_up,
+        "notes": routine.note_list,
+        "items": [
+            {
+                "exercise": item.exercise.slug,
+                "dose": {name: getattr(item, name) for name in DOSE_FIELDS},
+                "rest_seconds": item.rest_seconds,
+                "note": item.note,
+            }
+            for item in sorted(routine.items.all(), key=lambda i: i.position)
+        ],
+    }
+
+
+def routine_write(routine, data):
+    routine = routine or Routine(slug=data["slug"])
+    routine.uuid = data["uuid"]
+    for name in ("name", "summary", "goal", "difficulty", "warm_up"):
+        setattr(routine, name, data[name])
+    routine.notes = "\n".join(data["notes"])
+    slugs = [item["exercise"] for item in data["items"]]
+    found = objects_by_slug(Exercise, slugs, f"routine {routine.slug}")
+    exercises = [found[slug] for slug in slugs]
+    routine_items_check(difficulty=data["difficulty"], exercises=exercises)
+    validated_save(routine)
+
+    routine_items_set(
+        routine=routine,
+        items=[
+            {**item, "exercise": exercise}
+            for exercise, item in zip(exercises, data["items"], strict=True)
+        ],
+    )
+    return routine
+
+
+ROUTINES = ContentKind(
+    label="routine",
+    fixture="routines.yaml",
+    model=Routine,
+    normalize=routine_normalize,
+    dump=routine_dump,
+    write=routine_write,
+    prefetch=(
+        Prefetch("items", queryset=RoutineItem.objects.select_related("exercise")),
+    ),
+)
+
+register(ROUTINES)
