@@ -13,6 +13,7 @@ from hipext.api.fields import (
     slug_url,
 )
 
+from .dose import DOSE_FIELDS
 from .models import (
     Equipment,
     Exercise,
@@ -179,14 +180,7 @@ class DoseSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Exercise
-        fields = [
-            "sets_min",
-            "sets_max",
-            "reps_min",
-            "reps_max",
-            "per_side",
-            "hold_seconds",
-        ]
+        fields = list(DOSE_FIELDS)
 
 
 class ExerciseSerializer(serializers.ModelSerializer):

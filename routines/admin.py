@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 
+from exercises.dose import DOSE_FIELDS
 from hipext.content.admin import OrderedInlineSaveMixin
 
 from .models import MAX_ITEMS, MIN_ITEMS, Routine, RoutineItem
@@ -38,18 +39,7 @@ class RoutineItemInline(admin.TabularInline):
     max_num = MAX_ITEMS
     ordering = ["position"]
     autocomplete_fields = ["exercise"]
-    fields = [
-        "position",
-        "exercise",
-        "sets_min",
-        "sets_max",
-        "reps_min",
-        "reps_max",
-        "per_side",
-        "hold_seconds",
-        "rest_seconds",
-        "note",
-    ]
+    fields = ["position", "exercise", *DOSE_FIELDS, "rest_seconds", "note"]
 
 
 @admin.register(Routine)
