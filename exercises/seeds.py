@@ -6,8 +6,10 @@ same form; the seeding engine (hipext.content.seeding) does the rest.
 
 from django.db.models import F
 
+from hipext.content.ordering import ordered_children_save
 from hipext.content.seeding import (
     ContentKind,
+    Positions,
     SeedError,
     clean_lines,
     clean_text,
@@ -22,6 +24,7 @@ from .models import (
     Exercise,
     ExerciseEquipment,
     ExerciseMuscle,
+    ExerciseStep,
     Guideline,
     Muscle,
     Variation,
@@ -258,6 +261,32 @@ def exercise_link(exercise, data):
         )
 
 
+def exercise_steps_positions_dump():
+    """The step positions of each exercise whose steps are not numbered 1 to n."""
+    steps = {}
+    for slug, position in ExerciseStep.objects.order_by(
+        "exercise__slug", "position"
+    ).values_list("exercise__slug", "position"):
+        steps.setdefault(slug, []).append(position)
+    return {slug: positions for slug, positions in steps.items() if _gapped(positions)}
+
+
+def exercise_steps_positions_restore(numbers):
+    """Renumber each exercise's steps, in their order, to the exported positions."""
+    for slug, positions in numbers.items():
+        exercise = Exercise.objects.get(slug=slug)
+        steps = list(exercise.steps.order_by("position"))
+        for step, position in zip(steps, positions, strict=True):
+            step.position = position
+        ordered_children_save(
+            queryset=exercise.steps.all(), instances=steps, parent=exercise
+        )
+
+
+def _gapped(positions):
+    return positions != list(range(1, len(positions) + 1))
+
+
 # Guidelines
 
 
@@ -294,6 +323,22 @@ def guideline_write(guideline, data):
     return validated_save(guideline)
 
 
+def guideline_positions_dump():
+    """Every guideline's position by slug, if they are not numbered 1 to n."""
+    positions = dict(
+        Guideline.objects.order_by("position").values_list("slug", "position")
+    )
+    return positions if _gapped(list(positions.values())) else {}
+
+
+def guideline_positions_restore(numbers):
+    """Give the guidelines named in ``numbers`` their exported positions."""
+    guidelines = list(Guideline.objects.filter(slug__in=numbers))
+    for guideline in guidelines:
+        guideline.position = numbers[guideline.slug]
+    ordered_children_save(queryset=Guideline.objects.all(), instances=guidelines)
+
+
 MUSCLES = ContentKind(
     label="muscle",
     fixture="muscles.yaml",
@@ -322,6 +367,11 @@ EXERCISES = ContentKind(
     write=exercise_write,
     link=exercise_link,
     prefetch=exercise_detail_prefetches(),
+    positions=Positions(
+        key="exercise_steps",
+        dump=exercise_steps_positions_dump,
+        restore=exercise_steps_positions_restore,
+    ),
 )
 GUIDELINES = ContentKind(
     label="guideline",
@@ -331,6 +381,11 @@ GUIDELINES = ContentKind(
     dump=guideline_dump,
     write=guideline_write,
     export_order=("position",),
+    positions=Positions(
+        key="guidelines",
+        dump=guideline_positions_dump,
+        restore=guideline_positions_restore,
+    ),
 )
 
 register(MUSCLES, EQUIPMENT, EXERCISES, GUIDELINES)

@@ -1,7 +1,8 @@
-"""The seeding engine: load fixture files into content, never clobbering an editor.
+"""The seeding engine: load fixture entries into content, never clobbering an editor.
 
-Each content app describes its seeded kinds in its own ``seeds.py`` (how to read a
-fixture entry, write it, and dump an object back) and registers them here, the way
+The seed loads them from the fixture files, an import from an export; both through
+content_load. Each content app describes its seeded kinds in its own ``seeds.py`` (how
+to read a fixture entry, write it, and dump an object back) and registers them here, the way
 models are registered with the admin; the engine knows no app. Kinds are kept in
 registration order, which follows ``INSTALLED_APPS``: an app's kinds come after those
 of the apps it builds on (muscles before the exercises that use them).
@@ -56,6 +57,20 @@ def objects_by_slug(model, slugs, what):
 
 
 @dataclass(frozen=True)
+class Positions:
+    """How an export keeps a kind's position numbers, which fixtures do not hold.
+
+    The fixture format keeps order only. Where an editor left gaps in the numbers (say,
+    after deleting a guideline), ``dump()`` gives them, YAML-ready, for the export's
+    positions file under ``key``; ``restore(numbers)`` puts them back after an import.
+    """
+
+    key: str
+    dump: Callable[[], dict]
+    restore: Callable[[dict], None]
+
+
+@dataclass(frozen=True)
 class ContentKind:
     """One kind of seeded content: how to read it, write it and dump it back."""
 
@@ -68,6 +83,7 @@ class ContentKind:
     link: Callable[[models.Model, dict], None] | None = None
     prefetch: tuple = ()
     export_order: tuple = ("pk",)
+    positions: Positions | None = None
 
     def queryset(self):
         return self.model.objects.prefetch_related(*self.prefetch)
@@ -109,42 +125,56 @@ class SeedReport:
         return bool(self.created or self.updated)
 
 
-def read_fixture(path):
-    """The entries of one fixture file; a missing file has none."""
+def read_yaml(path):
+    """The data in one YAML file (a fixture, or part of an export); None if missing."""
     if not path.exists():
-        return []
+        return None
     try:
-        entries = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as error:
         raise SeedError(f"{path.name}: not valid YAML: {error}") from error
+
+
+def _entries(kind, files):
+    """The normalized entries of ``kind`` in ``files``; a missing file has none."""
+    entries = files.get(kind.fixture) or []
     if not isinstance(entries, list):
-        raise SeedError(f"{path.name}: expected a list of entries")
-    return entries
+        raise SeedError(f"{kind.fixture}: expected a list of entries")
+    return [_normalize(kind, entry) for entry in entries]
 
 
-def _normalize(kind, entry, path):
+def _normalize(kind, entry):
     try:
         return kind.normalize(entry)
     except (KeyError, TypeError) as error:
         raise SeedError(
-            f"{path.name}: entry {entry!r:.80} lacks or mangles {error}"
+            f"{kind.fixture}: entry {entry!r:.80} lacks or mangles {error}"
         ) from error
 
 
-@transaction.atomic
 def content_seed(*, directory=FIXTURES_DIR, overwrite=False):
-    """Load the fixtures, never touching what an editor changed unless ``overwrite``.
+    """Load the fixture files in ``directory`` (see content_load)."""
+    directory = Path(directory)
+    files = {
+        kind.fixture: read_yaml(directory / kind.fixture) for kind in content_kinds()
+    }
+    return content_load(files=files, overwrite=overwrite)
 
-    Each seeded object's fingerprint is kept in a SeedRecord. An object is rewritten
-    only while it still matches what the seed last wrote, so running the seed again
-    changes nothing, a newer fixture updates untouched content, and an editor's change
-    (or deletion) stays until ``overwrite`` is given.
+
+@transaction.atomic
+def content_load(*, files, overwrite=False):
+    """Load fixture entries, never touching what an editor changed unless ``overwrite``.
+
+    ``files`` maps a fixture file's name to its list of entries, as the seed reads
+    them from the fixture directory and an import from an export. Each seeded object's
+    fingerprint is kept in a SeedRecord. An object is rewritten only while it still
+    matches what the seed last wrote, so running the seed again changes nothing, a
+    newer fixture updates untouched content, and an editor's change (or deletion)
+    stays until ``overwrite`` is given.
     """
     report = SeedReport()
-    directory = Path(directory)
     for kind in content_kinds():
-        path = directory / kind.fixture
-        entries = [_normalize(kind, entry, path) for entry in read_fixture(path)]
+        entries = _entries(kind, files)
         records = {r.key: r for r in SeedRecord.objects.filter(model=kind.label)}
         current = {obj.slug: obj for obj in kind.queryset()}
         to_link = []

@@ -5,22 +5,17 @@ records, so that after an import the seed still knows which objects editors chan
 deleted and leaves them alone.
 """
 
-import tempfile
 from pathlib import Path
 
 import yaml
 from django.db import transaction
-from django.db.models import F
 
-from exercises.models import Exercise, ExerciseStep, Guideline
 from hipext.models import SeedRecord
 
-from .ordering import POSITION_PARKING_OFFSET
-from .seeding import SeedError, content_export, content_kinds, content_seed
+from .seeding import SeedError, content_export, content_kinds, content_load, read_yaml
 
 SEED_RECORDS_FILE = "seed-records.yaml"
-# The fixture format keeps order, not position numbers; where an editor left gaps in
-# them (say, after deleting a guideline) this file keeps the numbers themselves.
+# Position numbers the fixture format does not keep, by each kind's Positions.key.
 POSITIONS_FILE = "positions.yaml"
 SINGLE_FILE_SUFFIXES = (".yaml", ".yml")
 
@@ -42,25 +37,12 @@ def content_export_files():
     return files
 
 
-def _gapped(positions):
-    return positions != list(range(1, len(positions) + 1))
-
-
 def _positions_export():
     """Position numbers that an import would not recreate by counting from 1."""
-    guidelines = dict(
-        Guideline.objects.order_by("position").values_list("slug", "position")
-    )
-    steps = {}
-    for slug, position in ExerciseStep.objects.order_by(
-        "exercise__slug", "position"
-    ).values_list("exercise__slug", "position"):
-        steps.setdefault(slug, []).append(position)
     return {
-        "guidelines": guidelines if _gapped(list(guidelines.values())) else {},
-        "exercise_steps": {
-            slug: positions for slug, positions in steps.items() if _gapped(positions)
-        },
+        kind.positions.key: kind.positions.dump()
+        for kind in content_kinds()
+        if kind.positions
     }
 
 
@@ -91,16 +73,12 @@ def _read_export(path):
     if path.is_dir():
         names = [kind.fixture for kind in content_kinds()]
         return {
-            name: yaml.safe_load((path / name).read_text(encoding="utf-8")) or []
+            name: read_yaml(path / name)
             for name in [*names, SEED_RECORDS_FILE, POSITIONS_FILE]
-            if (path / name).exists()
         }
     if not path.is_file():
         raise SeedError(f"{path}: no such export file or directory")
-    try:
-        files = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as error:
-        raise SeedError(f"{path.name}: not valid YAML: {error}") from error
+    files = read_yaml(path) or {}
     if not isinstance(files, dict):
         raise SeedError(f"{path.name}: expected a mapping of file name to entries")
     return files
@@ -108,7 +86,7 @@ def _read_export(path):
 
 @transaction.atomic
 def content_import(*, path, force=False):
-    """Load an export through the seed; refuse a database with content unless ``force``.
+    """Load an export with the seed's loader; refuse a database with content unless ``force``.
 
     With ``force``, imported objects replace those with the same slug and nothing else
     is touched (their position numbers are then counted from 1).
@@ -120,38 +98,17 @@ def content_import(*, path, force=False):
             "or pass force to replace objects with the same slug"
         )
     files = _read_export(path)
-    with tempfile.TemporaryDirectory(prefix="hipext-import-") as directory:
-        for kind in content_kinds():
-            entries = files.get(kind.fixture) or []
-            (Path(directory) / kind.fixture).write_text(
-                _dump(entries), encoding="utf-8"
-            )
-        report = content_seed(directory=directory, overwrite=True)
+    report = content_load(files=files, overwrite=True)
     _restore_seed_records(files, report)
     if empty:
         _restore_positions(files.get(POSITIONS_FILE) or {})
     return report
 
 
-def _renumber(model, rows, positions):
-    """Give ``rows`` their ``positions``, parking them first so no two ever collide."""
-    if not rows:
-        return
-    model.objects.filter(pk__in=[row.pk for row in rows]).update(
-        position=F("position") + POSITION_PARKING_OFFSET
-    )
-    for row, position in zip(rows, positions, strict=True):
-        row.position = position
-    model.objects.bulk_update(rows, ["position"])
-
-
 def _restore_positions(positions):
-    guidelines = positions.get("guidelines") or {}
-    rows = list(Guideline.objects.filter(slug__in=guidelines))
-    _renumber(Guideline, rows, [guidelines[row.slug] for row in rows])
-    for slug, numbers in (positions.get("exercise_steps") or {}).items():
-        exercise = Exercise.objects.get(slug=slug)
-        _renumber(ExerciseStep, list(exercise.steps.order_by("position")), numbers)
+    for kind in content_kinds():
+        if kind.positions and positions.get(kind.positions.key):
+            kind.positions.restore(positions[kind.positions.key])
 
 
 def _restore_seed_records(files, report):
