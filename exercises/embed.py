@@ -18,6 +18,7 @@ from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from hipext.api.params import StrictQueryParamsMixin
 from hipext.api.problems import PROBLEM_CONTENT_TYPE
 from hipext.api.schema import ProblemSerializer
 
@@ -179,13 +180,19 @@ class OEmbedParamsSerializer(serializers.Serializer):
         tags=["embed"],
     )
 )
-class OEmbedView(APIView):
+class OEmbedView(StrictQueryParamsMixin, APIView):
     """oEmbed 1.0 (https://oembed.com/) for exercise cards, so any page can embed one.
 
     Other query parameters are ignored: the oEmbed spec lets consumers add their own.
     """
 
     content_negotiation_class = FirstRendererNegotiation
+    # Its own parameters still follow the API's rules: one given twice, or holding a
+    # NUL, is a 400 as on every endpoint.
+    unknown_query_params_ignored = True
+
+    def get_allowed_query_params(self):
+        return super().get_allowed_query_params() | set(OEmbedParamsSerializer().fields)
 
     def get(self, request):
         params = OEmbedParamsSerializer(data=request.query_params)

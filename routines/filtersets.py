@@ -1,19 +1,13 @@
-"""Filters of the routine API, and the query of the routine builder."""
+"""Filters of the routine list."""
 
 import django_filters
 from django.db.models import Exists, OuterRef, Q
-from rest_framework import serializers
 
 from exercises.models import Difficulty, Equipment, ExerciseMuscle, Muscle
 from exercises.selectors import NO_EQUIPMENT, muscle_family_q
-from hipext.api.filters import (
-    CommaSeparatedFilter,
-    StrictChoiceFilter,
-    slug_choices,
-    unknown_value_error,
-)
+from hipext.api.filters import CommaSeparatedFilter, StrictChoiceFilter, slug_choices
 
-from .models import MAX_ITEMS, MIN_ITEMS, Routine, RoutineItem
+from .models import Routine, RoutineItem
 from .selectors import routines_doable_with
 
 AVAILABLE_HELP = "The equipment on hand, comma-separated equipment slugs, or `none`. "
@@ -87,85 +81,3 @@ class RoutineFilterSet(django_filters.FilterSet):
                 | Exists(in_exercises)
             )
         return queryset
-
-
-class SlugListField(serializers.CharField):
-    """Comma-separated slugs, each one of ``choices`` (a callable, read when used)."""
-
-    def __init__(self, *, choices, allow_empty_list=True, **kwargs):
-        self.slug_choices = choices
-        self.allow_empty_list = allow_empty_list
-        super().__init__(**kwargs)
-
-    def to_internal_value(self, data):
-        values = []
-        for item in super().to_internal_value(data).split(","):
-            item = item.strip()
-            if item and item not in values:
-                values.append(item)
-        if not values and not self.allow_empty_list:
-            raise serializers.ValidationError(
-                f"Give at least one equipment slug, or {NO_EQUIPMENT}."
-            )
-        valid = self.slug_choices()
-        unknown = [item for item in values if item not in valid]
-        if unknown:
-            raise serializers.ValidationError(
-                unknown_value_error(unknown, valid).messages
-            )
-        return values
-
-
-class StrictChoiceField(serializers.ChoiceField):
-    """A choice whose error names the valid values, as the filters' do."""
-
-    def to_internal_value(self, data):
-        if str(data) not in self.choice_strings_to_values:
-            valid = [str(choice) for choice in self.choices]
-            raise serializers.ValidationError(
-                unknown_value_error([str(data)], valid).messages
-            )
-        return super().to_internal_value(data)
-
-
-class RoutineSuggestQuerySerializer(serializers.Serializer):
-    """The query parameters of /api/routines/suggest."""
-
-    available = SlugListField(
-        choices=slug_choices(Equipment.objects, NO_EQUIPMENT),
-        allow_empty_list=False,
-        max_length=1000,
-        help_text=AVAILABLE_HELP
-        + "Required: every suggested exercise is doable with only this equipment.",
-    )
-    difficulty = StrictChoiceField(
-        choices=Difficulty.choices,
-        default=Difficulty.BEGINNER,
-        help_text=(
-            "The person's level: exercises at this level or easier qualify. "
-            "Beginner by default."
-        ),
-    )
-    muscle = SlugListField(
-        choices=slug_choices(Muscle.objects),
-        required=False,
-        max_length=1000,
-        help_text=MUSCLE_HELP + " Every suggested exercise works one of them.",
-    )
-    count = StrictChoiceField(
-        choices=list(range(MIN_ITEMS, MAX_ITEMS + 1)),
-        default=MIN_ITEMS,
-        help_text=(
-            "How many exercises: the article advises 2–3 hip extension exercises "
-            "per lower body workout. 2 by default."
-        ),
-    )
-    seed = serializers.IntegerField(
-        required=False,
-        min_value=0,
-        max_value=2**31 - 1,
-        help_text=(
-            "Varies the choice among the qualifying exercises; the same seed gives "
-            "the same routine. Without it, the hardest qualifying exercises by name."
-        ),
-    )

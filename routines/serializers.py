@@ -1,15 +1,20 @@
-"""Representations of routines: items in order with their effective doses."""
+"""Representations of routines (items in order with their effective doses) and the
+query and answer of the routine builder."""
 
 from rest_framework import serializers
 
-from exercises.models import Difficulty, Exercise, MuscleRole
+from exercises.models import Difficulty, Equipment, Exercise, Muscle, MuscleRole
+from exercises.selectors import NO_EQUIPMENT
 from exercises.serializers import EquipmentBriefSerializer
 from hipext.api.fields import (
     SlugHyperlinkedIdentityField,
     SlugHyperlinkedRelatedField,
 )
+from hipext.api.filters import slug_choices
+from hipext.api.queryfields import CommaSeparatedQueryField, StrictChoiceQueryField
 
-from .models import Routine, RoutineItem
+from .filtersets import AVAILABLE_HELP, MUSCLE_HELP
+from .models import MAX_ITEMS, MIN_ITEMS, Routine, RoutineItem
 
 
 class RoutineExerciseSerializer(serializers.ModelSerializer):
@@ -169,6 +174,48 @@ class GuidanceSerializer(serializers.Serializer):
     slug = serializers.SlugField()
     title = serializers.CharField()
     text = serializers.CharField()
+
+
+class RoutineSuggestQuerySerializer(serializers.Serializer):
+    """The query parameters of /api/routines/suggest."""
+
+    available = CommaSeparatedQueryField(
+        choices=slug_choices(Equipment.objects, NO_EQUIPMENT),
+        max_length=1000,
+        help_text=AVAILABLE_HELP
+        + "Required: every suggested exercise is doable with only this equipment.",
+    )
+    difficulty = StrictChoiceQueryField(
+        choices=Difficulty.choices,
+        default=Difficulty.BEGINNER,
+        help_text=(
+            "The person's level: exercises at this level or easier qualify. "
+            "Beginner by default."
+        ),
+    )
+    muscle = CommaSeparatedQueryField(
+        choices=slug_choices(Muscle.objects),
+        required=False,
+        max_length=1000,
+        help_text=MUSCLE_HELP + " Every suggested exercise works one of them.",
+    )
+    count = StrictChoiceQueryField(
+        choices=list(range(MIN_ITEMS, MAX_ITEMS + 1)),
+        default=MIN_ITEMS,
+        help_text=(
+            "How many exercises: the article advises 2–3 hip extension exercises "
+            "per lower body workout. 2 by default."
+        ),
+    )
+    seed = serializers.IntegerField(
+        required=False,
+        min_value=0,
+        max_value=2**31 - 1,
+        help_text=(
+            "Varies the choice among the qualifying exercises; the same seed gives "
+            "the same routine. Without it, the hardest qualifying exercises by name."
+        ),
+    )
 
 
 class SuggestRequestSerializer(serializers.Serializer):

@@ -22,10 +22,14 @@ from .examples import (
     SUGGESTION_EXAMPLES,
     UNMET_SUGGESTION_EXAMPLES,
 )
-from .filtersets import RoutineFilterSet, RoutineSuggestQuerySerializer
+from .filtersets import RoutineFilterSet
 from .models import RESERVED_SLUGS, Routine
 from .selectors import ROUTINE_PREFETCH
-from .serializers import RoutineSerializer, RoutineSuggestionSerializer
+from .serializers import (
+    RoutineSerializer,
+    RoutineSuggestionSerializer,
+    RoutineSuggestQuerySerializer,
+)
 
 
 class SuggestSchema(AutoSchema):

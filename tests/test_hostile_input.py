@@ -238,3 +238,78 @@ def test_a_list_with_an_empty_item_is_a_400_not_an_unfiltered_list(seeded, value
     response = Client().get(f"/api/exercises?equipment={quote(value)}")
     assert response.status_code == 400
     assert "empty item" in response.json()["errors"]["equipment"][0]
+
+
+def test_the_repeated_parameter_check_reaches_every_endpoint_with_parameters():
+    with_parameters = {
+        operation.path for operation in api_operations() if operation.query_parameters
+    }
+    assert {
+        "/api/exercises",
+        "/api/muscles",
+        "/api/equipment",
+        "/api/guidelines",
+        "/api/routines",
+        "/api/routines/suggest",
+        "/api/oembed",
+    } <= {path.rstrip("/") for path in with_parameters}
+
+
+@pytest.mark.parametrize("operation", operation_params())
+def test_a_parameter_given_twice_is_a_400_naming_it_on_every_operation(
+    seeded, operation
+):
+    """The same answer everywhere: a 400 naming the parameter, whatever its value."""
+    client = Client()
+    real = sample_path_values(client, operation)
+    path = operation.url(**real).split("?", 1)[0]
+    for name in operation.query_parameters:
+        others = {
+            key: value for key, value in operation.required_query.items() if key != name
+        }
+        value = operation.required_query.get(name, "1")
+        query = "&".join(
+            f"{quote(key)}={quote(item, safe='')}"
+            for key, item in [*others.items(), (name, value), (name, value)]
+        )
+        response = client.get(f"{path}?{query}")
+        assert response.status_code == 400, (name, response.content)
+        assert response["Content-Type"] == "application/problem+json"
+        assert response.json()["errors"] == {
+            name: [
+                "Given more than once; give several values comma-separated in one "
+                f"{name!r} parameter instead."
+            ]
+        }, name
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api",
+        "/api/exercises/glute-bridges",
+        "/api/exercises/glute-bridges/diagram.svg",
+        "/api/routines/desk-break",
+    ],
+)
+def test_an_endpoint_reading_no_parameter_refuses_one_given_once_or_twice(seeded, path):
+    client = Client()
+    for query in ("x=1", "x=1&x=1"):
+        response = client.get(f"{path}?{query}")
+        assert response.status_code == 400
+        assert response.json()["errors"] == {
+            "x": ["Unknown query parameter 'x'. Valid parameters: none."]
+        }
+
+
+def test_the_embed_card_reads_no_parameter_and_ignores_any_given_once_or_twice(
+    seeded,
+):
+    # Framed on other sites, whose links may carry their own parameters; the card
+    # reads none, so it has none to repeat.
+    client = Client()
+    card = client.get("/embed/exercises/glute-bridges")
+    for query in ("x=1", "x=1&x=2"):
+        response = client.get(f"/embed/exercises/glute-bridges?{query}")
+        assert response.status_code == 200
+        assert response.content == card.content

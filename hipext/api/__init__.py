@@ -1,2 +1,2 @@
-"""What every endpoint of the public API shares: routing, strict query parameters,
-base ViewSets, fields, filters, pagination, the schema and problem details."""
+"""What every endpoint of the public API shares: routing, query-parameter rules,
+base ViewSets, fields, query fields, filters, pagination, the schema and problem details."""

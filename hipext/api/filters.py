@@ -1,31 +1,13 @@
-"""Filter building blocks shared by every FilterSet: strict choices, comma-separated values."""
+"""Filter building blocks shared by every FilterSet: strict choices, comma-separated values.
+
+Their parsing and checks are the rules of ``params.py``, shared with the serializer
+fields of ``queryfields.py``.
+"""
 
 import django_filters
 from django import forms
 
-
-def _values(choices):
-    """The values of ``choices``: (value, label) pairs, bare values, or a callable."""
-    if callable(choices):
-        choices = choices()
-    return [
-        choice[0] if isinstance(choice, list | tuple) else choice for choice in choices
-    ]
-
-
-def unknown_value_error(unknown, valid):
-    """The error for values outside ``valid``: names both, so a typo is obvious."""
-    # Values go in params, never into the message itself: django-filter %-formats
-    # the message, and a value may contain "%".
-    return forms.ValidationError(
-        "Unknown %(noun)s %(unknown)s. Valid values: %(valid)s.",
-        code="invalid_choice",
-        params={
-            "noun": "value" if len(unknown) == 1 else "values",
-            "unknown": ", ".join(repr(value) for value in unknown),
-            "valid": ", ".join(valid),
-        },
-    )
+from .params import choice_values, comma_list, require_known
 
 
 class CommaSeparatedField(forms.Field):
@@ -45,29 +27,13 @@ class CommaSeparatedField(forms.Field):
     def to_python(self, value):
         if value in self.empty_values:
             return []
-        values = []
-        for item in str(value).split(","):
-            item = item.strip()
-            if not item:
-                # "a,,b" or "," is a malformed list, not a request for no filter.
-                raise forms.ValidationError(
-                    "%(value)s has an empty item; separate values with single "
-                    "commas, such as a,b.",
-                    code="blank_item",
-                    params={"value": repr(value)},
-                )
-            if item not in values:
-                values.append(item)
-        return values
+        return comma_list(value)
 
     def validate(self, value):
         super().validate(value)
         if self.choices is None or not value:
             return
-        valid = _values(self.choices)
-        unknown = [item for item in value if item not in valid]
-        if unknown:
-            raise unknown_value_error(unknown, valid)
+        require_known(value, choice_values(self.choices))
 
 
 class CommaSeparatedFilter(django_filters.BaseCSVFilter, django_filters.CharFilter):
@@ -90,8 +56,8 @@ class StrictChoiceField(forms.ChoiceField):
     """A choice field whose error names the valid values."""
 
     def validate(self, value):
-        if value and not self.valid_value(value):
-            raise unknown_value_error([value], _values(self.choices))
+        if value:
+            require_known([value], [str(v) for v in choice_values(self.choices)])
         super().validate(value)
 
 

@@ -1,11 +1,71 @@
-"""Strict query parameters: an unknown, repeated or malformed one is a 400 naming it."""
+"""The rules of the API's query parameters, shared by every endpoint that reads any.
+
+Names: an unknown, repeated or NUL-carrying parameter is a 400 naming it
+(``StrictQueryParamsMixin``). Values: one comma-list parser and one check of values
+against their choices, used alike by the FilterSets' form fields (``filters.py``) and
+the serializer fields of views that read their query with a serializer
+(``queryfields.py``), so a malformed value gets the same 400 everywhere.
+"""
 
 from django.conf import settings
-from rest_framework.exceptions import ValidationError
+from django.core.exceptions import ValidationError
+from rest_framework import exceptions
 
 # Query parameters every API view accepts whatever its filters; extend it with the
 # HIPEXT_EXTRA_QUERY_PARAMS setting (a list of names) rather than editing this.
 ALWAYS_ALLOWED_QUERY_PARAMS = frozenset()
+
+
+def comma_list(value):
+    """The distinct items of ``"a,b,c"`` in order, stripped; an empty item is an error.
+
+    "a,,b", "a," or "," is a malformed list, never a request for fewer values or
+    for no filter.
+    """
+    values = []
+    for item in str(value).split(","):
+        item = item.strip()
+        if not item:
+            raise ValidationError(
+                "%(value)s has an empty item; separate values with single "
+                "commas, such as a,b.",
+                code="blank_item",
+                params={"value": repr(value)},
+            )
+        if item not in values:
+            values.append(item)
+    return values
+
+
+def choice_values(choices):
+    """The values of ``choices``: (value, label) pairs, bare values, or a callable."""
+    if callable(choices):
+        choices = choices()
+    return [
+        choice[0] if isinstance(choice, list | tuple) else choice for choice in choices
+    ]
+
+
+def unknown_value_error(unknown, valid):
+    """The error for values outside ``valid``: names both, so a typo is obvious."""
+    # Values go in params, never into the message itself: django-filter %-formats
+    # the message, and a value may contain "%".
+    return ValidationError(
+        "Unknown %(noun)s %(unknown)s. Valid values: %(valid)s.",
+        code="invalid_choice",
+        params={
+            "noun": "value" if len(unknown) == 1 else "values",
+            "unknown": ", ".join(repr(value) for value in unknown),
+            "valid": ", ".join(str(value) for value in valid),
+        },
+    )
+
+
+def require_known(values, valid):
+    """Raises :func:`unknown_value_error` naming every one of ``values`` not in ``valid``."""
+    unknown = [value for value in values if value not in valid]
+    if unknown:
+        raise unknown_value_error(unknown, valid)
 
 
 def _filter_param_names(filterset_class):
@@ -27,7 +87,11 @@ class StrictQueryParamsMixin:
     unfiltered list. The valid parameters of a list action are those its filter
     backends (FilterSet fields, search and ordering parameters) and paginator read;
     other actions take none unless ``get_allowed_query_params`` says otherwise.
+    A view whose protocol lets clients add parameters of their own (oEmbed) sets
+    ``unknown_query_params_ignored``: its own parameters are still checked.
     """
+
+    unknown_query_params_ignored = False
 
     def get_allowed_query_params(self):
         allowed = set(ALWAYS_ALLOWED_QUERY_PARAMS)
@@ -62,9 +126,10 @@ class StrictQueryParamsMixin:
         valid = ", ".join(sorted(allowed)) if allowed else "none"
         for name, values in request.query_params.lists():
             if name not in allowed:
-                errors[name] = [
-                    f"Unknown query parameter {name!r}. Valid parameters: {valid}."
-                ]
+                if not self.unknown_query_params_ignored:
+                    errors[name] = [
+                        f"Unknown query parameter {name!r}. Valid parameters: {valid}."
+                    ]
             elif len(values) > 1:
                 errors[name] = [
                     "Given more than once; give several values comma-separated "
@@ -73,7 +138,7 @@ class StrictQueryParamsMixin:
             elif "\x00" in values[0]:
                 errors[name] = ["Must not contain NUL characters."]
         if errors:
-            raise ValidationError(errors)
+            raise exceptions.ValidationError(errors)
 
     def initial(self, request, *args, **kwargs):
         # Checked first, so a bad parameter is a 400 whatever else would go wrong,

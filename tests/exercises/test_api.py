@@ -3,13 +3,28 @@
 import pytest
 from django.urls import reverse
 
+from exercises.filtersets import ExerciseFilterSet, MuscleFilterSet
 from exercises.models import Exercise, Guideline
+from hipext.api.filters import CommaSeparatedFilter
 from routines.models import Routine
 from tests.factories import EquipmentFactory, MuscleFactory, full_exercise
 
 pytestmark = pytest.mark.usefixtures("seeded_content")
 
 PROBLEM = "application/problem+json"
+
+# Every comma-list filter of the exercise app's endpoints, with two valid values.
+COMMA_FILTERS = [
+    ("/api/exercises", "equipment", "bench,dumbbell"),
+    ("/api/exercises", "available", "bench,dumbbell"),
+    ("/api/exercises", "muscle", "glutes,hamstrings"),
+    ("/api/exercises", "difficulty", "beginner,advanced"),
+    ("/api/exercises", "laterality", "both,each_side"),
+    ("/api/exercises", "position", "kneeling,standing"),
+    ("/api/exercises", "ordering", "difficulty,-name"),
+    ("/api/muscles", "group", "glutes,none"),
+    ("/api/muscles", "hip_role", "extensor,flexor"),
+]
 
 
 def get(client, path, **params):
@@ -493,6 +508,36 @@ class TestErrors:
         )
         assert response.status_code == 400
         assert "comma-separated" in response.json()["detail"]
+
+    def test_the_empty_item_cases_cover_every_comma_filter(self):
+        declared = {
+            (path, name)
+            for path, filterset in [
+                ("/api/exercises", ExerciseFilterSet),
+                ("/api/muscles", MuscleFilterSet),
+            ]
+            for name, filter_ in filterset.base_filters.items()
+            if isinstance(filter_, CommaSeparatedFilter)
+        }
+        assert declared == {(path, name) for path, name, _ in COMMA_FILTERS}
+
+    @pytest.mark.parametrize(("path", "name", "values"), COMMA_FILTERS)
+    def test_a_comma_list_with_an_empty_item_is_a_400_naming_the_parameter(
+        self, api_client, path, name, values
+    ):
+        assert api_client.get(path, {name: values}).status_code == 200
+        value = values.replace(",", ",,")
+
+        response = api_client.get(path, {name: value})
+
+        assert response.status_code == 400
+        assert response["Content-Type"] == PROBLEM
+        assert response.json()["errors"] == {
+            name: [
+                f"{value!r} has an empty item; separate values with single commas, "
+                "such as a,b."
+            ]
+        }
 
     @pytest.mark.parametrize(
         "query",
