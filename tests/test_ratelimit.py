@@ -30,7 +30,7 @@ def clock(monkeypatch):
 @pytest.fixture
 def limited(settings, clock, db):
     """Three anonymous requests a minute, counted from a clean cache."""
-    settings.ROOT_URLCONF = "tests.urls"
+    settings.ROOT_URLCONF = "tests.probe_urls"
     settings.API_RATE_ANON = "3/minute"
     settings.API_RATE_KEY = "10/minute"
     cache.clear()
