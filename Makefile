@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run serve test install migrate seed lint format check bench soak
+.PHONY: run serve test install install-dev migrate seed lint format check bench soak
 
 ## run: install, migrate, seed and serve at http://127.0.0.1:8000 on SQLite (debug on)
 run: export DJANGO_DEBUG ?= 1
@@ -22,15 +22,24 @@ serve: install
 	$(VENV)/bin/gunicorn --config gunicorn.conf.py
 
 ## test: install and run the test suite (SQLite by default; set DATABASE_URL for PostgreSQL)
-test: install
+test: install-dev
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+## install: the runtime dependencies (requirements.txt) in $(VENV)
 install: $(VENV)/.installed
+
+## install-dev: the runtime set plus test and lint tools (requirements-dev.txt)
+install-dev: $(VENV)/.installed-dev
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+# After the runtime stamp, so that a changed requirements.txt reinstalls both.
+$(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
+	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
 migrate: install
@@ -39,11 +48,11 @@ migrate: install
 seed: install
 	$(PY) manage.py seed
 
-lint: install
+lint: install-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
-format: install
+format: install-dev
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
@@ -54,11 +63,11 @@ check: install
 
 # --- Benchmark and soak (bench/README.md): PostgreSQL and Redis on loopback, wrk ------
 ## bench: benchmark against a ceiling, e.g. make bench BENCH_ARGS="--exercises-large 0"
-bench: install
+bench: install-dev
 	@command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk"; exit 1; }
-	$(PY) bench/run.py $(BENCH_ARGS)
+	$(PY) -m bench.run $(BENCH_ARGS)
 
 ## soak: 5 minutes of mixed load on every read endpoint, errors and memory
-soak: install
+soak: install-dev
 	@command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk"; exit 1; }
-	$(PY) bench/soak.py $(SOAK_ARGS)
+	$(PY) -m bench.soak $(SOAK_ARGS)

@@ -2,19 +2,19 @@
 
 Usage (from the project root, DATABASE_URL pointing at an empty PostgreSQL database):
 
-    .venv/bin/python bench/catalogue.py --exercises 1000
+    .venv/bin/python -m bench.catalogue --exercises 1000
 
 Migrates, loads the seed, then adds synthetic exercises, each with 4–6 steps, 2–4
 muscles and 1–3 equipment rows; about a third need no equipment (their rows are all
-optional). Deterministic: the same count gives the same catalogue.
+optional). Deterministic: the same count gives the same catalogue. The rows come from
+the tests' factories (tests/factories.py, the one synthetic-data builder), built
+unsaved and inserted in bulk.
 """
 
 import argparse
 import os
 import random
-import sys
 import uuid
-from pathlib import Path
 
 BATCH = 2000
 
@@ -60,6 +60,12 @@ def _fill(count):
         Position,
         Requirement,
     )
+    from tests.factories import (
+        ExerciseEquipmentFactory,
+        ExerciseFactory,
+        ExerciseMuscleFactory,
+        ExerciseStepFactory,
+    )
 
     Exercise.objects.filter(slug__startswith="synthetic-").delete()
 
@@ -71,7 +77,7 @@ def _fill(count):
         with transaction.atomic():
             exercises = Exercise.objects.bulk_create(
                 [
-                    Exercise(
+                    ExerciseFactory.build(
                         uuid=uuid.UUID(int=rng.getrandbits(128), version=4),
                         name=f"Synthetic exercise {number:06d}",
                         slug=f"synthetic-{number:06d}",
@@ -79,10 +85,6 @@ def _fill(count):
                         difficulty=rng.choice(Difficulty.values),
                         position=rng.choice(Position.values),
                         laterality=rng.choice(Laterality.values),
-                        sets_min=2,
-                        sets_max=3,
-                        reps_min=8,
-                        reps_max=12,
                         per_side=rng.random() < 0.4,
                         source="Synthetic benchmark data.",
                     )
@@ -93,7 +95,7 @@ def _fill(count):
             for exercise in exercises:
                 for position in range(1, rng.randint(4, 6) + 1):
                     steps.append(
-                        ExerciseStep(
+                        ExerciseStepFactory.build(
                             exercise=exercise,
                             position=position,
                             text=f"Step {position} of {exercise.name}: move with control.",
@@ -101,7 +103,7 @@ def _fill(count):
                     )
                 for index, muscle in enumerate(rng.sample(muscles, rng.randint(2, 4))):
                     muscle_links.append(
-                        ExerciseMuscle(
+                        ExerciseMuscleFactory.build(
                             exercise=exercise,
                             muscle=muscle,
                             role=MuscleRole.PRIMARY
@@ -113,7 +115,7 @@ def _fill(count):
                 for index, item in enumerate(rng.sample(equipment, rng.randint(1, 3))):
                     required = not needs_none and (index == 0 or rng.random() < 0.5)
                     equipment_links.append(
-                        ExerciseEquipment(
+                        ExerciseEquipmentFactory.build(
                             exercise=exercise,
                             equipment=item,
                             requirement=(
@@ -144,9 +146,6 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--exercises", type=int, default=1000)
     args = parser.parse_args()
-    root = Path(__file__).resolve().parent.parent
-    sys.path.insert(0, str(root))
-    os.chdir(root)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hipext.settings")
     os.environ.setdefault("DJANGO_DEBUG", "1")
     import django

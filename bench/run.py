@@ -2,7 +2,7 @@
 
 Usage (from the project root; `make bench` runs it):
 
-    .venv/bin/python bench/run.py [--exercises-large 100000] [--rounds 3] [--seconds 5]
+    .venv/bin/python -m bench.run [--exercises-large 100000] [--rounds 3] [--seconds 5]
 
 Builds (or reuses) the catalogues on PostgreSQL, serves each with gunicorn (2 sync
 workers, debug off, Redis), loads every scenario with wrk and prints requests/s, p50
@@ -14,7 +14,7 @@ import argparse
 import sys
 import time
 
-import serving
+from bench import serving
 
 LIST = "/api/exercises?equipment=none"
 DETAIL = "/api/exercises/synthetic-000500"
@@ -105,10 +105,10 @@ def main():
 
     rows = []  # (scenario, catalogue, result, ceiling result)
     print(f"\n{args.exercises} exercises, server response cache on:")
-    with serving.serving(args.exercises, ceiling=True) as server:
-        headers, body = server.get_ok(LIST)
+    with serving.serving(args.exercises) as server:
+        headers, body = serving.get_ok(server, LIST)
         size, etag = len(body), headers["ETag"]
-        status = server.get(LIST, {"If-None-Match": etag})[0]
+        status = server.get(LIST, {"If-None-Match": etag}).status
         if status != 304:
             raise SystemExit(f"If-None-Match with the list's ETag answered {status}")
         print(f"  list: {size} bytes, ETag {etag}")
@@ -129,10 +129,10 @@ def main():
     print(f"\n{args.exercises} exercises, response cache off, count cache {counts}:")
     small = {}
     with serving.serving(
-        args.exercises, response_cache=False, ceiling=True, extra_env=uncached
+        args.exercises, response_cache=False, extra_env=uncached
     ) as server:
         for path in (DETAIL, COMBINED, SUGGEST):
-            server.get_ok(path)
+            serving.get_ok(server, path)
         top = ceiling(server, size, args)
         for name, path in (
             ("uncached list", LIST),
@@ -152,10 +152,9 @@ def main():
         with serving.serving(
             args.exercises_large,
             response_cache=False,
-            ceiling=True,
             extra_env=uncached,
         ) as server:
-            _, body = server.get_ok(LIST)
+            _, body = serving.get_ok(server, LIST)
             top = ceiling(server, len(body), args)
             for name, path in (("uncached list", LIST), ("combined filter", COMBINED)):
                 large[name] = load(server, name, path, args)

@@ -1,33 +1,27 @@
 """What the benchmark and the soak share: catalogues, a gunicorn server, wrk, memory.
 
 Everything runs on loopback: PostgreSQL and Redis where the project's development
-setup has them, gunicorn on a free local port, wrk against it.
+setup has them, gunicorn on a free local port (started by tests/servers.py, the one
+server-start helper) with bench.settings, wrk against it.
 """
 
 import json
 import os
 import re
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-PYTHON = ROOT / ".venv" / "bin" / "python"
-GUNICORN = ROOT / ".venv" / "bin" / "gunicorn"
+from tests.servers import PROJECT_DIR, gunicorn, server_env
 
 # Databases are named hipext_bench_<count> and kept between runs (a build is skipped
 # when the database already holds that catalogue).
 POSTGRES = os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
 # Its own Redis database: emptied before each server starts.
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/6")
-HOST = "127.0.0.1"
 # High enough that no benchmark or soak request is ever throttled (the limiter still
 # runs and counts every request, as in production).
 RATE = "100000000/minute"
@@ -51,7 +45,8 @@ def ensure_catalogue(count):
     print(f"catalogue of {count} exercises in {name}", flush=True)
     started = time.monotonic()
     subprocess.run(
-        [PYTHON, ROOT / "bench" / "catalogue.py", "--exercises", str(count)],
+        [sys.executable, "-m", "bench.catalogue", "--exercises", str(count)],
+        cwd=PROJECT_DIR,
         env={**os.environ, "DATABASE_URL": database_url(count)},
         check=True,
     )
@@ -64,100 +59,42 @@ def redis_flush():
     redis.Redis.from_url(REDIS_URL).flushdb()
 
 
-def free_port():
-    with socket.socket() as probe:
-        probe.bind((HOST, 0))
-        return probe.getsockname()[1]
-
-
-class Server:
-    """A gunicorn serving one catalogue, production settings, plain HTTP on loopback."""
-
-    def __init__(self, process, base):
-        self.process = process
-        self.base = base
-
-    def get(self, path, headers=None):
-        """``(status, headers, body)`` of one GET."""
-        request = urllib.request.Request(self.base + path, headers=headers or {})
-        try:
-            with urllib.request.urlopen(request, timeout=30) as response:
-                return response.status, dict(response.headers), response.read()
-        except urllib.error.HTTPError as error:
-            return error.code, dict(error.headers), error.read()
-
-    def get_ok(self, path):
-        status, headers, body = self.get(path)
-        if status != 200:
-            raise SystemExit(f"GET {path} answered {status}: {body[:300]!r}")
-        return headers, body
-
-    def pids(self):
-        """The master's process id and its workers'."""
-        master = self.process.pid
-        children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
-        return [master, *map(int, children)]
-
-    def rss_kib(self):
-        """Resident memory of the master and each worker, in KiB."""
-        sizes = {}
-        for pid in self.pids():
-            status = Path(f"/proc/{pid}/status").read_text()
-            sizes[pid] = int(re.search(r"^VmRSS:\s+(\d+)", status, re.M).group(1))
-        return sizes
-
-
 @contextmanager
-def serving(count, *, response_cache=True, ceiling=False, workers=2, extra_env=None):
+def serving(count, *, response_cache=True, workers=2, extra_env=None):
     """Run gunicorn (``workers`` sync workers, debug off) on hipext_bench_<count>."""
-    port = free_port()
-    env = {
-        **os.environ,
-        "DJANGO_DEBUG": "0",
-        "DJANGO_SECRET_KEY": "bench-only-secret-key-not-for-any-deployment-0123456789",
-        "DJANGO_ALLOWED_HOSTS": HOST,
-        # Plain HTTP on loopback: no redirect to HTTPS.
-        "DJANGO_SECURE_SSL_REDIRECT": "0",
-        "DATABASE_URL": database_url(count),
-        "REDIS_URL": REDIS_URL,
-        "API_RATE_ANON": RATE,
-        "API_RESPONSE_CACHE_TIMEOUT": "3600" if response_cache else "0",
-        "WEB_CONCURRENCY": str(workers),
-        "GUNICORN_BIND": f"{HOST}:{port}",
-        "GUNICORN_ACCESS_LOG": "",
-        "GUNICORN_LOG_LEVEL": "warning",
-        "DJANGO_LOG_LEVEL": "WARNING",
+    env = server_env(
+        database_url(count),
+        settings="bench.settings",
+        REDIS_URL=REDIS_URL,
+        API_RATE_ANON=RATE,
+        API_RESPONSE_CACHE_TIMEOUT="3600" if response_cache else "0",
+        GUNICORN_ACCESS_LOG="",
+        GUNICORN_LOG_LEVEL="warning",
+        DJANGO_LOG_LEVEL="WARNING",
         **(extra_env or {}),
-    }
-    env.pop("HIPEXT_BENCH_CEILING", None)
-    if ceiling:
-        env["HIPEXT_BENCH_CEILING"] = "1"
+    )
     # Each server starts with an empty cache: no version or response of another
     # catalogue, no rate-limit counts.
     redis_flush()
-    process = subprocess.Popen(
-        [GUNICORN, "--config", "gunicorn.conf.py"], cwd=ROOT, env=env
-    )
-    server = Server(process, f"http://{HOST}:{port}")
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if server.get("/healthz")[0] == 200 and len(server.pids()) > workers:
-                    break
-            except OSError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise SystemExit("gunicorn did not start")
-            time.sleep(0.2)
+    with gunicorn(env, workers=workers, startup_seconds=30, quiet=False) as server:
         yield server
-    finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+
+
+def get_ok(server, path):
+    """The headers and body of a GET that must answer 200."""
+    answer = server.get(path, timeout=30)
+    if answer.status != 200:
+        raise SystemExit(f"GET {path} answered {answer.status}: {answer.body[:300]!r}")
+    return answer.headers, answer.body
+
+
+def rss_kib(server):
+    """Resident memory of the master and each worker, in KiB."""
+    sizes = {}
+    for pid in server.pids():
+        status = Path(f"/proc/{pid}/status").read_text()
+        sizes[pid] = int(re.search(r"^VmRSS:\s+(\d+)", status, re.M).group(1))
+    return sizes
 
 
 # --- wrk -----------------------------------------------------------------------------
@@ -219,7 +156,7 @@ def machine():
     cpu = re.search(r"^model name\s*:\s*(.*)$", Path("/proc/cpuinfo").read_text(), re.M)
     versions = subprocess.run(
         [
-            PYTHON,
+            sys.executable,
             "-c",
             "import django, gunicorn, psycopg, redis, sys;"
             "print(sys.version.split()[0], django.__version__, gunicorn.__version__,"

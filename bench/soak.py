@@ -2,7 +2,7 @@
 
 Usage (from the project root; `make soak` runs it):
 
-    .venv/bin/python bench/soak.py [--minutes 5] [--response-cache]
+    .venv/bin/python -m bench.soak [--minutes 5] [--response-cache]
 
 Serves the 1,000-exercise catalogue with gunicorn (2 sync workers, debug off, Redis)
 and has wrk rotate over the exercises (list with filters, search, pages and detail),
@@ -20,7 +20,7 @@ import threading
 import time
 from pathlib import Path
 
-import serving
+from bench import serving
 
 COUNT = 1000
 
@@ -113,11 +113,11 @@ def urls(server):
     paths.append("/api/routines/" + routine_slug(server))
     items = []
     for path in paths:
-        headers, _ = server.get_ok(path)
+        headers, _ = serving.get_ok(server, path)
         items.append((path, None))
         etag = headers.get("ETag")
         if etag:
-            status = server.get(path, {"If-None-Match": etag})[0]
+            status = server.get(path, {"If-None-Match": etag}).status
             if status != 304:
                 raise SystemExit(f"If-None-Match on {path} answered {status}")
             items.append((path, etag))
@@ -125,7 +125,7 @@ def urls(server):
 
 
 def routine_slug(server):
-    _, body = server.get_ok("/api/routines")
+    _, body = serving.get_ok(server, "/api/routines")
     return json.loads(body)["results"][0]["slug"]
 
 
@@ -168,7 +168,7 @@ def main():
         samples = []
 
         def sample(elapsed):
-            sizes = server.rss_kib()
+            sizes = serving.rss_kib(server)
             samples.append((elapsed, sizes))
             listing = ", ".join(
                 f"{pid}: {kib / 1024:.1f}" for pid, kib in sizes.items()

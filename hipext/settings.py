@@ -218,11 +218,13 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 CACHES = {
     "default": (
         {
-            # Django's backend, keeping one client per pool (see the module).
-            "BACKEND": "hipext.redis_cache.RedisCache",
+            # django-redis keeps one client per server (Django's own backend builds a
+            # new one for every operation) and lends it out: get_redis_connection().
+            "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
-            # An unreachable Redis fails fast; the API then serves uncached.
-            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+            # An unreachable Redis fails fast; the API then serves uncached. Its errors
+            # still raise (no IGNORE_EXCEPTIONS): the callers catch them and log.
+            "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 1, "SOCKET_TIMEOUT": 1},
         }
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}

@@ -1,7 +1,5 @@
 """hipext URL configuration."""
 
-import os
-
 from django.contrib import admin
 from django.urls import include, path, re_path
 from drf_spectacular.views import (
@@ -52,12 +50,6 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
 ]
-
-# The benchmark's ceiling view (bench/README.md), only when the benchmark asks for it.
-if os.environ.get("HIPEXT_BENCH_CEILING") == "1":
-    from .benchmark import ceiling
-
-    urlpatterns.append(path("bench/ceiling", ceiling, name="bench-ceiling"))
 
 # Problem details for /api paths, Django's pages elsewhere (hipext/http/errors.py).
 handler400 = "hipext.http.errors.bad_request"

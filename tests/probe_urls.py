@@ -1,8 +1,13 @@
-"""The project's URLs plus probe views that touch the database, for outage tests.
+"""The project's URLs plus probe views for tests, in process and in server processes.
 
-The probes exercise both paths an API request can take to the server-error handler: a
-plain Django view and a DRF view (whose unhandled exceptions DRF re-raises).
+The database probes exercise both paths an API request can take to the server-error
+handler: a plain Django view and a DRF view (whose unhandled exceptions DRF
+re-raises). The ping names the process that served it, for tests of several workers
+and of middleware around a trivial API view.
 """
+
+import os
+import time
 
 from django.db import InterfaceError, OperationalError
 from django.http import JsonResponse
@@ -11,7 +16,7 @@ from rest_framework.decorators import api_view
 from rest_framework.response import Response
 
 from exercises.models import Exercise
-from hipext.urls import handler404, handler500
+from hipext.urls import handler400, handler403, handler404, handler500
 from hipext.urls import urlpatterns as project_urlpatterns
 
 CRASHES = {
@@ -39,13 +44,20 @@ def crash_drf(request, kind):
     raise CRASHES[kind]
 
 
+def ping(request):
+    """Answers with the serving process, after an optional short pause."""
+    time.sleep(min(float(request.GET.get("sleep", "0")), 0.5))
+    return JsonResponse({"pid": os.getpid()})
+
+
 urlpatterns = [
     *project_urlpatterns,
     path("api/probe/django", exercise_count),
     path("api/probe/drf", exercise_count_drf),
     path("api/probe/crash/<str:kind>", crash),
     path("api/probe/crash-drf/<str:kind>", crash_drf),
+    path("api/test-ping", ping),
     path("elsewhere/crash/<str:kind>", crash),
 ]
 
-__all__ = ["handler404", "handler500", "urlpatterns"]
+__all__ = ["handler400", "handler403", "handler404", "handler500", "urlpatterns"]

@@ -1,4 +1,8 @@
-"""Start real server processes (gunicorn) and throwaway PostgreSQL clusters for tests."""
+"""Start real server processes (gunicorn) and throwaway PostgreSQL clusters for tests.
+
+The one server-start helper: the benchmark starts its servers here too (bench/ may use
+the tests' tools; nothing imports bench), so it needs no Django settings to import.
+"""
 
 import contextlib
 import http.client
@@ -13,106 +17,124 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from django.conf import settings
-
-PROJECT_DIR = Path(settings.BASE_DIR)
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+HOST = "127.0.0.1"
 
 
 def free_port():
     """A loopback TCP port nothing listens on right now."""
     with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
+        sock.bind((HOST, 0))
         return sock.getsockname()[1]
 
 
 @dataclass
 class Answer:
+    """One HTTP answer, and the seconds the exchange took."""
+
     status: int
     headers: http.client.HTTPMessage
     body: bytes
     seconds: float
 
 
-def http_get(port, path, *, timeout=10):
-    """GET one path from a loopback server, timing the whole exchange."""
-    start = time.monotonic()
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
-    try:
-        connection.request("GET", path, headers={"Host": "127.0.0.1"})
-        response = connection.getresponse()
-        body = response.read()
-    finally:
-        connection.close()
-    return Answer(response.status, response.headers, body, time.monotonic() - start)
+def server_env(database_url, *, settings="tests.settings", **extra):
+    """The environment of a production-like server process (debug off) on loopback.
 
-
-def server_env(database_url, **extra):
-    """The environment of a production-like server process (debug off) on loopback."""
+    ``settings`` names the settings module; with the test settings the server also
+    serves the probe views (tests/probe_urls.py). ``extra`` adds or overrides variables.
+    """
     env = {
         key: value
         for key, value in os.environ.items()
-        if not key.startswith(("DJANGO_", "DATABASE_"))
+        if not key.startswith(("DJANGO_", "DATABASE_", "HIPEXT_TEST_"))
+        and key != "PYTEST_CURRENT_TEST"
     }
     env.update(
-        DJANGO_SETTINGS_MODULE="tests.server_settings",
+        DJANGO_SETTINGS_MODULE=settings,
         DJANGO_DEBUG="0",
         DJANGO_SECRET_KEY="server-test-only-" + "k" * 50,
-        DJANGO_ALLOWED_HOSTS="127.0.0.1",
+        DJANGO_ALLOWED_HOSTS=HOST,
+        # Plain HTTP on loopback: no redirect to HTTPS.
         DJANGO_SECURE_SSL_REDIRECT="0",
         DATABASE_URL=database_url,
         PYTHONUNBUFFERED="1",
     )
+    if settings == "tests.settings":
+        env["HIPEXT_TEST_URLCONF"] = "tests.probe_urls"
     env.update(extra)
     return env
 
 
-@contextlib.contextmanager
-def gunicorn(database_url, *, workers=1, startup_seconds=20, **env):
-    """A gunicorn serving the project on a free loopback port; yields the port.
+class Server:
+    """A running gunicorn on a loopback port."""
 
-    ``env`` adds or overrides environment variables of the server process.
+    def __init__(self, process, port):
+        self.process = process
+        self.port = port
+        self.base = f"http://{HOST}:{port}"
+
+    def get(self, path, headers=None, *, timeout=10):
+        """GET one path, whatever the status (no redirect followed), timing it."""
+        start = time.monotonic()
+        connection = http.client.HTTPConnection(HOST, self.port, timeout=timeout)
+        try:
+            connection.request("GET", path, headers=headers or {})
+            response = connection.getresponse()
+            body = response.read()
+        finally:
+            connection.close()
+        return Answer(response.status, response.headers, body, time.monotonic() - start)
+
+    def pids(self):
+        """The master's process id and its workers'."""
+        master = self.process.pid
+        children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+        return [master, *map(int, children)]
+
+
+@contextlib.contextmanager
+def gunicorn(env, *, workers=1, startup_seconds=20, quiet=True):
+    """gunicorn.conf.py's gunicorn with ``env`` on a free loopback port; yields a Server.
+
+    The server is ready once /healthz answers and every worker runs. ``quiet`` keeps
+    its output in a file, shown if it fails to start; otherwise it goes to this
+    process's terminal.
     """
     port = free_port()
+    env = {**env, "GUNICORN_BIND": f"{HOST}:{port}", "WEB_CONCURRENCY": str(workers)}
     with tempfile.TemporaryFile() as log:
         process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "hipext.wsgi:application",
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--workers",
-                str(workers),
-                "--timeout",
-                "30",
-            ],
+            [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py"],
             cwd=PROJECT_DIR,
-            env=server_env(database_url, **env),
-            stdout=log,
-            stderr=subprocess.STDOUT,
+            env=env,
+            stdout=log if quiet else None,
+            stderr=subprocess.STDOUT if quiet else None,
             start_new_session=True,
         )
+        server = Server(process, port)
         try:
-            _wait_until_healthy(process, port, log, startup_seconds)
-            yield port
+            _wait_until_ready(server, workers, log, startup_seconds)
+            yield server
         finally:
             process.send_signal(signal.SIGTERM)
             try:
-                process.wait(timeout=10)
+                process.wait(timeout=30)
             except subprocess.TimeoutExpired:
-                process.kill()
+                # The whole session: the master and any worker it left behind.
+                os.killpg(process.pid, signal.SIGKILL)
                 process.wait()
 
 
-def _wait_until_healthy(process, port, log, seconds):
+def _wait_until_ready(server, workers, log, seconds):
     deadline = time.monotonic() + seconds
     while True:
-        if process.poll() is not None:
+        if server.process.poll() is not None:
             log.seek(0)
             raise RuntimeError(f"gunicorn exited: {log.read().decode()[-2000:]}")
         with contextlib.suppress(OSError):
-            if http_get(port, "/healthz", timeout=2).status == 200:
+            healthy = server.get("/healthz", timeout=2).status == 200
+            if healthy and len(server.pids()) > workers:
                 return
         if time.monotonic() > deadline:
             raise RuntimeError("gunicorn did not answer /healthz in time")

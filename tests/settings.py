@@ -1,4 +1,9 @@
-"""Test settings: the project's settings with a throwaway key and fast hashing."""
+"""The test settings: the project's settings with a throwaway key and fast hashing.
+
+Server processes that tests start (tests/servers.py) use this module too; what they
+need differently comes from the environment: ``HIPEXT_TEST_URLCONF`` (the probe views)
+and, as in production, ``API_RATE_ANON`` and ``API_RATE_KEY``.
+"""
 
 import os
 
@@ -8,12 +13,16 @@ os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "0")
 
 from hipext.settings import *  # noqa: F403
 
+ROOT_URLCONF = os.environ.get("HIPEXT_TEST_URLCONF", ROOT_URLCONF)  # noqa: F405
+
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 # Tests never run collectstatic: WhiteNoise looks files up per request instead of
 # warning at startup that STATIC_ROOT does not exist.
 WHITENOISE_AUTOREFRESH = True
 
-# Generous limits so no test is throttled by accident; rate-limit tests set their own.
-API_RATE_ANON = "1000000/minute"
-API_RATE_KEY = "1000000/minute"
+# Generous limits so no test is throttled by accident; rate-limit tests set their own
+# (in process through the settings fixture, in a server process through the
+# environment).
+API_RATE_ANON = os.environ.get("API_RATE_ANON", "1000000/minute")
+API_RATE_KEY = os.environ.get("API_RATE_KEY", "1000000/minute")

@@ -19,7 +19,7 @@ PING = "/api/test-ping"
 @pytest.fixture
 def limited(settings, db):
     """Two anonymous requests a minute, five per key, counted from a clean cache."""
-    settings.ROOT_URLCONF = "tests.urls"
+    settings.ROOT_URLCONF = "tests.probe_urls"
     settings.API_RATE_ANON = "2/hour"
     settings.API_RATE_KEY = "5/hour"
     cache.clear()

@@ -93,3 +93,8 @@ def test_debug_is_off_so_errors_show_no_traceback(settings):
     assert response.status_code == 500
     assert b"Traceback" not in response.content
     assert b"ZeroDivisionError" not in response.content
+
+
+def test_production_urls_have_no_benchmark_route(client):
+    # The ceiling view is routed only by bench/urls.py, for the benchmark's servers.
+    assert client.get("/bench/ceiling?bytes=10").status_code == 404

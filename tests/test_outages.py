@@ -14,7 +14,6 @@ from tests.servers import (
     ThrowawayPostgres,
     free_port,
     gunicorn,
-    http_get,
     postgres_bindir,
     server_env,
 )
@@ -96,10 +95,11 @@ class TestServerErrorHandler:
 @pytest.mark.slow
 def test_server_with_postgresql_unreachable_answers_503_fast_and_stays_alive():
     closed_port = free_port()
-    with gunicorn(f"postgres://postgres@127.0.0.1:{closed_port}/hipext") as port:
+    env = server_env(f"postgres://postgres@127.0.0.1:{closed_port}/hipext")
+    with gunicorn(env) as server:
         for path in [*DATABASE_PATHS, "/readyz"]:
-            assert_unavailable(http_get(port, path))
-        health = http_get(port, "/healthz")
+            assert_unavailable(server.get(path))
+        health = server.get("/healthz")
         assert health.status == 200
         assert json.loads(health.body) == {"status": "ok"}
 
@@ -128,21 +128,22 @@ def test_server_recovers_without_restart_when_postgresql_returns():
             )
         # Without the response cache, so that every request reaches the database: with
         # it, responses cached before the outage would (rightly) still be served.
-        with gunicorn(cluster.url, API_RESPONSE_CACHE_TIMEOUT="0") as port:
+        env = server_env(cluster.url, API_RESPONSE_CACHE_TIMEOUT="0")
+        with gunicorn(env) as server:
             for path in [*DATABASE_PATHS, "/readyz"]:
-                answer = http_get(port, path)
+                answer = server.get(path)
                 assert answer.status == 200, (path, answer.body[:500])
 
             cluster.stop()
             for path in [*DATABASE_PATHS, "/readyz"]:
-                assert_unavailable(http_get(port, path))
-            assert http_get(port, "/healthz").status == 200
+                assert_unavailable(server.get(path))
+            assert server.get("/healthz").status == 200
 
             cluster.start()
             for path in [*DATABASE_PATHS, "/readyz"]:
-                answer = http_get(port, path)
+                answer = server.get(path)
                 assert answer.status == 200, answer.body[:500]
-            assert json.loads(http_get(port, "/api/probe/drf").body) == {"count": 8}
+            assert json.loads(server.get("/api/probe/drf").body) == {"count": 8}
     finally:
         cluster.destroy()
     assert time.monotonic() - started < 60

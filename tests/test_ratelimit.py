@@ -1,10 +1,10 @@
 import types
 
 import pytest
-from django.core.cache import cache
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache import cache, caches
 from django.http import HttpResponseNotModified
 from django.test import Client
+from django_redis import get_redis_connection
 
 from hipext.api.problems import PROBLEM_CONTENT_TYPE
 from hipext.http import ratelimit
@@ -30,7 +30,7 @@ def clock(monkeypatch):
 @pytest.fixture
 def limited(settings, clock, db):
     """Three anonymous requests a minute, counted from a clean cache."""
-    settings.ROOT_URLCONF = "tests.urls"
+    settings.ROOT_URLCONF = "tests.probe_urls"
     settings.API_RATE_ANON = "3/minute"
     settings.API_RATE_KEY = "10/minute"
     cache.clear()
@@ -181,31 +181,43 @@ def test_requests_pass_uncounted_when_the_cache_is_down(limited, client, monkeyp
     assert "RateLimit-Limit" not in response.headers
 
 
+# A Redis cache beside the default one, on the test database number.
+REDIS = "ratelimit-redis"
+
+
 @pytest.fixture
-def redis_cache():
+def redis_cache(settings):
     """A Redis cache on the test database number, emptied before and after."""
     require_redis()
-    redis = RedisCache("redis://127.0.0.1:6379/4", {"KEY_PREFIX": "hipext-test"})
+    settings.CACHES = {
+        **settings.CACHES,
+        REDIS: {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": "redis://127.0.0.1:6379/4",
+            "KEY_PREFIX": "hipext-test",
+        },
+    }
+    redis = caches[REDIS]
     redis.clear()
     yield redis
     redis.clear()
 
 
 def test_redis_counter_counts_in_one_shared_key_that_expires(redis_cache):
-    counts = [counter_hit(redis_cache, "ip:192.0.2.1", 60, CLOCK)[0] for _ in range(3)]
+    counts = [counter_hit(REDIS, "ip:192.0.2.1", 60, CLOCK)[0] for _ in range(3)]
 
     assert counts == [1, 2, 3]
     window = int(CLOCK // 60)
     assert redis_cache.get(f"ratelimit:ip:192.0.2.1:{window}") == 3
-    client = redis_cache._cache.get_client(write=True)
+    client = get_redis_connection(REDIS)
     full_key = redis_cache.make_and_validate_key(f"ratelimit:ip:192.0.2.1:{window}")
     assert 60 < client.ttl(full_key) <= 65
 
 
 def test_locmem_counter_counts_per_window():
-    assert counter_hit(cache, "ip:test-window", 60, CLOCK) == (1, 50)
-    assert counter_hit(cache, "ip:test-window", 60, CLOCK + 1) == (2, 49)
-    assert counter_hit(cache, "ip:test-window", 60, WINDOW_START + 60) == (1, 60)
+    assert counter_hit("default", "ip:test-window", 60, CLOCK) == (1, 50)
+    assert counter_hit("default", "ip:test-window", 60, CLOCK + 1) == (2, 49)
+    assert counter_hit("default", "ip:test-window", 60, WINDOW_START + 60) == (1, 60)
 
 
 @pytest.mark.parametrize(

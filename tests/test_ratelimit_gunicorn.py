@@ -1,20 +1,18 @@
 """Rate limits hold across gunicorn workers that share Redis."""
 
 import json
-import os
-import socket
 import subprocess
 import sys
 import time
 import urllib.error
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import pytest
 import redis
 
 from tests.conftest import require_redis
+from tests.servers import PROJECT_DIR, gunicorn, server_env
 
 REDIS_URL = "redis://127.0.0.1:6379/4"
 LIMIT = 10
@@ -22,23 +20,6 @@ REQUESTS = 24
 PERIOD = 60
 
 pytestmark = pytest.mark.slow
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_for_port(port, process, deadline):
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            return False
-        with socket.socket() as sock:
-            if sock.connect_ex(("127.0.0.1", port)) == 0:
-                return True
-        time.sleep(0.1)
-    return False
 
 
 def fetch(url):
@@ -55,60 +36,26 @@ def server(tmp_path):
     """gunicorn with two workers on a free loopback port, limited to 10/minute."""
     require_redis()
     redis.Redis.from_url(REDIS_URL).flushdb()
-    port = free_port()
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "tests.gunicorn_settings",
-        "DJANGO_DEBUG": "0",
-        "DJANGO_SECRET_KEY": "gunicorn-test-secret-key",
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
-        "REDIS_URL": REDIS_URL,
-        "API_RATE_ANON": f"{LIMIT}/minute",
+    env = server_env(
+        f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        REDIS_URL=REDIS_URL,
+        API_RATE_ANON=f"{LIMIT}/minute",
         # Every 200 must come from a worker (its pid in the body), not the cache.
-        "API_RESPONSE_CACHE_TIMEOUT": "0",
-    }
-    root = Path(__file__).resolve().parent.parent
+        API_RESPONSE_CACHE_TIMEOUT="0",
+    )
     # The API's middleware may read the database (content version, keys): give the
     # server a migrated one of its own.
     subprocess.run(
         [sys.executable, "manage.py", "migrate", "--no-input", "-v0"],
-        cwd=root,
+        cwd=PROJECT_DIR,
         env=env,
         check=True,
         timeout=60,
     )
-    log = (tmp_path / "gunicorn.log").open("w")
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "--workers=2",
-            f"--bind=127.0.0.1:{port}",
-            "--timeout=20",
-            "hipext.wsgi:application",
-        ],
-        cwd=root,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
     try:
-        if not wait_for_port(port, process, time.monotonic() + 15):
-            log.flush()
-            pytest.fail(
-                "gunicorn did not start:\n" + (tmp_path / "gunicorn.log").read_text()
-            )
-        yield f"http://127.0.0.1:{port}"
+        with gunicorn(env, workers=2) as running:
+            yield running.base
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        log.close()
         redis.Redis.from_url(REDIS_URL).flushdb()
 
 

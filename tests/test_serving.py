@@ -1,28 +1,18 @@
 """Production serving: gunicorn with debug off, WhiteNoise, Redis shared by workers."""
 
-import os
-import socket
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 
+from tests import servers
 from tests.conftest import require_redis
 
 pytestmark = pytest.mark.slow
 
 REDIS_URL = "redis://127.0.0.1:6379/3"
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def fetch(url, headers=None):
@@ -39,31 +29,20 @@ def fetch(url, headers=None):
 def production_env(tmp_path_factory):
     require_redis()
     tmp_path = tmp_path_factory.mktemp("serving")
-    port = free_port()
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "hipext.settings",
-        "DJANGO_DEBUG": "0",
-        "DJANGO_SECRET_KEY": "serving-test-secret-key-" + "x" * 40,
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
-        "DJANGO_STATIC_ROOT": str(tmp_path / "static"),
-        "REDIS_URL": REDIS_URL,
-        "GUNICORN_BIND": f"127.0.0.1:{port}",
-        "WEB_CONCURRENCY": "2",
-        "GUNICORN_ACCESS_LOG": "",
-        # Plain HTTP on loopback: no redirect to HTTPS.
-        "DJANGO_SECURE_SSL_REDIRECT": "0",
-    }
-    env.pop("PYTEST_CURRENT_TEST", None)
-    return env, f"http://127.0.0.1:{port}"
+    return servers.server_env(
+        f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        settings="hipext.settings",
+        DJANGO_STATIC_ROOT=str(tmp_path / "static"),
+        REDIS_URL=REDIS_URL,
+        GUNICORN_ACCESS_LOG="",
+    )
 
 
 def run_python(env, code):
     """Run ``code`` in a fresh process with the production environment."""
     subprocess.run(
         [sys.executable, "-c", f"import django; django.setup(); {code}"],
-        cwd=settings.BASE_DIR,
+        cwd=servers.PROJECT_DIR,
         env=env,
         check=True,
         capture_output=True,
@@ -73,7 +52,7 @@ def run_python(env, code):
 
 @pytest.fixture(scope="module")
 def gunicorn(production_env):
-    env, base = production_env
+    env = production_env
     # What `make serve` does before starting gunicorn (plus the seed), in one process.
     run_python(
         env,
@@ -82,27 +61,8 @@ def gunicorn(production_env):
         "run('migrate', verbosity=0); run('seed', verbosity=0); "
         "run('collectstatic', interactive=False, verbosity=0); cache.clear()",
     )
-    server = subprocess.Popen(
-        [Path(sys.executable).parent / "gunicorn", "--config", "gunicorn.conf.py"],
-        cwd=settings.BASE_DIR,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    try:
-        deadline = time.monotonic() + 15
-        while True:
-            try:
-                fetch(base + "/admin/login/")
-                break
-            except OSError:
-                if server.poll() is not None or time.monotonic() > deadline:
-                    raise AssertionError(server.stderr.read().decode()) from None
-                time.sleep(0.2)
-        yield env, base
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
+    with servers.gunicorn(env, workers=2) as server:
+        yield env, server.base
 
 
 def test_production_settings_serve_the_admin_api_and_static_files(gunicorn):

@@ -21,7 +21,8 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import caches
-from django.core.cache.backends.redis import RedisCache
+from django_redis import get_redis_connection
+from django_redis.cache import RedisCache
 
 from hipext.api.problems import ProblemResponse
 
@@ -92,18 +93,18 @@ def client_ip(request):
     return address
 
 
-def counter_hit(cache, key, period, now):
-    """Count one request in the current window; the count and seconds left in it."""
+def counter_hit(alias, key, period, now):
+    """Count a request in this window of cache ``alias``; the count and seconds left."""
+    cache = caches[alias]
     window = int(now // period)
     key = f"ratelimit:{key}:{window}"
     reset = max(1, math.ceil((window + 1) * period - now))
     # A little longer than the window, so a slow clock elsewhere still finds it.
     timeout = period + 5
     if isinstance(cache, RedisCache):
-        # One round trip instead of add + exists + incr. The project's backend
-        # (hipext.redis_cache) hands out one kept client rather than a new one.
+        # One round trip instead of add + exists + incr, on the backend's own client.
         full_key = cache.make_and_validate_key(key)
-        pipe = cache._cache.get_client(write=True).pipeline(transaction=False)
+        pipe = get_redis_connection(alias).pipeline(transaction=False)
         pipe.set(full_key, 0, ex=timeout, nx=True)
         pipe.incr(full_key)
         return pipe.execute()[1], reset
@@ -156,9 +157,7 @@ class RateLimitMiddleware:
             ident = f"ip:{client_ip(request)}"
             rate = rate_parse(settings.API_RATE_ANON)
         try:
-            count, reset = counter_hit(
-                caches[settings.API_RATE_CACHE], ident, rate.period, now
-            )
+            count, reset = counter_hit(settings.API_RATE_CACHE, ident, rate.period, now)
         except Exception:
             logger.exception("Rate-limit counter unavailable; request not counted")
             return self.get_response(request)

@@ -23,9 +23,9 @@ from hipext.content.seeding import FIXTURES_DIR, content_seed
 from hipext.models import ContentVersion
 from tests.conftest import require_redis
 from tests.factories import EquipmentFactory, full_exercise
-from tests.hipext import urls as stand_in
+from tests.hipext import standin_urls as stand_in
 
-pytestmark = [pytest.mark.urls("tests.hipext.urls"), pytest.mark.django_db]
+pytestmark = [pytest.mark.urls("tests.hipext.standin_urls"), pytest.mark.django_db]
 
 URL = "/api/exercises"
 
@@ -446,7 +446,7 @@ def redis_cache(settings):
     require_redis()
     settings.CACHES = {
         "default": {
-            "BACKEND": "hipext.redis_cache.RedisCache",
+            "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": "redis://127.0.0.1:6379/3",
             "KEY_PREFIX": "hipext-test",
         }
@@ -488,7 +488,7 @@ def test_version_copy_is_dropped_again_after_commit(redis_cache):
 def test_unreachable_cache_serves_uncached_and_still_saves(client, exercise, settings):
     settings.CACHES = {
         "default": {
-            "BACKEND": "hipext.redis_cache.RedisCache",
+            "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": "redis://127.0.0.1:1/3",
         }
     }

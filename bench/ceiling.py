@@ -1,7 +1,7 @@
 """The benchmark's ceiling: the cheapest Django answer of a given size (bench/README.md).
 
-Routed only when ``HIPEXT_BENCH_CEILING=1`` (see ``hipext/urls.py``), which only
-``bench/run.py`` sets; a deployment never serves it.
+Routed only by ``bench/urls.py``, which only the benchmark's servers use
+(``bench.settings``); the project's URLconf has no such route.
 """
 
 from django.http import HttpResponse
