@@ -1,9 +1,20 @@
 """The public, read-only exercise content API."""
 
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
+from rest_framework.response import Response
 
+from hipext.api.renderers import SVG_CONTENT_TYPE, SVGRenderer
 from hipext.api.viewsets import ReadOnlyViewSet
 
+from .diagrams import exercise_diagram_svg
 from .examples import EXERCISE_EXAMPLES
 from .filtersets import ExerciseFilterSet, MuscleFilterSet
 from .models import (
@@ -36,6 +47,46 @@ class ExerciseViewSet(ReadOnlyViewSet):
     queryset = Exercise.objects.prefetch_related(*exercise_detail_prefetches())
     serializer_class = ExerciseSerializer
     filterset_class = ExerciseFilterSet
+
+    @extend_schema(
+        operation_id="exercises_diagram",
+        tags=["exercises"],
+        parameters=[
+            OpenApiParameter("slug", OpenApiTypes.STR, OpenApiParameter.PATH),
+        ],
+        # The 400 and 404 problem-details responses come from hipext.api.schema.
+        responses={
+            (200, SVG_CONTENT_TYPE): OpenApiResponse(
+                response=OpenApiTypes.STR,
+                description=(
+                    "An SVG image: back and front view of the hips and thighs, primary "
+                    "muscles solid, secondary hatched, with a legend, a <title> and a "
+                    "<desc> naming the muscles."
+                ),
+            ),
+        },
+    )
+    @action(
+        detail=True,
+        url_path=r"diagram\.svg",
+        url_name="diagram",
+        # The name OPTIONS reports; DRF would derive "Diagram" from the method.
+        name="Exercise Diagram",
+        renderer_classes=[SVGRenderer],
+    )
+    def diagram(self, request, slug=None):
+        """An SVG body map of the muscles an exercise works, primary and secondary."""
+        # Not get_object(): the drawing needs only the name, not the detail prefetches.
+        exercise = Exercise.objects.only("slug", "name").filter(slug=slug).first()
+        if exercise is None:
+            raise NotFound(f"No exercise has the slug {slug!r}.")
+        # Given whole, so no "; charset=utf-8" is appended to the image's type.
+        response = Response(
+            exercise_diagram_svg(exercise), content_type=SVG_CONTENT_TYPE
+        )
+        # Opened directly, an SVG is a document: it needs nothing beyond itself.
+        response["Content-Security-Policy"] = "default-src 'none'"
+        return response
 
 
 class MuscleViewSet(ReadOnlyViewSet):

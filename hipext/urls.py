@@ -17,7 +17,7 @@ from .http import health
 urlpatterns = [
     path("admin/", admin.site.urls),
     # Embeddable exercise cards (/embed/exercises/<slug>) and /api/oembed.
-    path("", include("exercises.embed")),
+    path("", include("exercises.embed.urls")),
     # The public API. Every route answers with or without a trailing slash (no
     # redirect): the routers use "/?" and the fixed routes below do the same.
     re_path(
@@ -42,8 +42,6 @@ urlpatterns = [
         SpectacularRedocView.as_view(url_name="schema", metadata_class=None),
         name="redoc",
     ),
-    # Embeddable exercise cards (/embed/exercises/<slug>) and /api/oembed.
-    path("", include("exercises.embed")),
     path("api/", include("exercises.urls")),
     path("api/", include("routines.urls")),
     # Probes for load balancers and orchestrators (README "Production").

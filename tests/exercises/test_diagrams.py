@@ -4,8 +4,9 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
-from exercises.diagrams import DRAWN_SLUGS, SVG_CONTENT_TYPE, exercise_diagram_svg
+from exercises.diagrams import DRAWN_SLUGS, exercise_diagram_svg
 from exercises.models import Exercise, Muscle, MuscleRole
+from hipext.api.renderers import SVG_CONTENT_TYPE
 from tests.factories import ExerciseFactory, ExerciseMuscleFactory, MuscleFactory
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -171,6 +172,46 @@ def test_names_are_escaped_and_ids_are_unique_per_exercise():
         'Muscles worked: Bridge <script>alert("x")</script> & co'
     )
     assert root.find(f"{SVG}title").get("id") == f"diagram-{exercise.slug}-title"
+
+
+@pytest.mark.django_db
+def test_quotes_and_ampersands_in_names_survive_in_attributes_and_text():
+    name = """Glute "max" & <'co'>"""
+    link = ExerciseMuscleFactory(
+        muscle=MuscleFactory(slug="gluteus-maximus", name=name),
+        role=MuscleRole.PRIMARY,
+    )
+
+    root = parse(exercise_diagram_svg(link.exercise))
+
+    [region] = [
+        g for g in root.iter(f"{SVG}g") if g.get("data-muscle") == "gluteus-maximus"
+    ]
+    assert region.get("aria-label") == f"{name}: primary"
+    assert region.find(f"{SVG}title").text == f"{name}: primary"
+    assert f"Primary: {name}" in legend_text(root)
+
+
+@pytest.mark.django_db
+def test_a_tall_legend_keeps_plain_numbers_whatever_the_locale_settings(settings):
+    # Coordinates must never be localized: "1,071" is no SVG length.
+    settings.USE_THOUSAND_SEPARATOR = True
+    exercise = ExerciseFactory()
+    for number in range(40):
+        ExerciseMuscleFactory(
+            exercise=exercise,
+            muscle=MuscleFactory(name=f"A muscle with a long name, number {number}"),
+            role=MuscleRole.SECONDARY,
+        )
+
+    root = parse(exercise_diagram_svg(exercise))
+
+    height = root.get("height")
+    assert int(height) > 1000
+    assert root.get("viewBox") == f"0 0 {root.get('width')} {height}"
+    assert all(
+        text.get("y").isdigit() for text in root.iter(f"{SVG}text") if text.get("y")
+    )
 
 
 def test_unknown_slug_is_a_404_problem(seeded, diagram_get):

@@ -179,7 +179,7 @@ def test_card_runs_a_fixed_number_of_queries(
 def test_card_shows_a_diagram_when_one_is_given(built_exercise):
     from django.template.loader import render_to_string
 
-    from exercises.embed import card_context
+    from exercises.embed.views import card_context
 
     html = render_to_string(
         "exercises/embed_card.html",

@@ -1,4 +1,4 @@
-"""Embeddable exercise cards and their oEmbed endpoint (https://oembed.com/)."""
+"""The embeddable exercise card and its oEmbed endpoint (https://oembed.com/)."""
 
 from urllib.parse import urlencode, urlsplit
 
@@ -7,23 +7,23 @@ from django.http import HttpResponse
 from django.http.request import split_domain_port, validate_host
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
-from django.urls import Resolver404, re_path, resolve, reverse
+from django.urls import Resolver404, resolve, reverse
 from django.utils.html import escape
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_safe
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import serializers
 from rest_framework.exceptions import APIException, NotFound, ValidationError
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from exercises.models import Exercise, MuscleRole
+from exercises.selectors import equipment_links_prefetch, muscle_links_prefetch
 from hipext.api.params import StrictQueryParamsMixin
 from hipext.api.problems import PROBLEM_CONTENT_TYPE
 from hipext.api.schema import ProblemSerializer
 
-from .models import Exercise, MuscleRole
-from .selectors import equipment_links_prefetch, muscle_links_prefetch
+from .serializers import OEmbedParamsSerializer, OEmbedSerializer
 
 PROVIDER_NAME = "hipext"
 # The card's natural size in CSS pixels; it reflows to any narrower frame.
@@ -114,20 +114,6 @@ def _card_slug(url):
     return match.kwargs["slug"]
 
 
-class OEmbedSerializer(serializers.Serializer):
-    """An oEmbed 1.0 response of type "rich": an iframe holding the exercise card."""
-
-    version = serializers.CharField(help_text='Always "1.0".')
-    type = serializers.CharField(help_text='Always "rich".')
-    title = serializers.CharField(help_text="The exercise's name.")
-    provider_name = serializers.CharField()
-    provider_url = serializers.URLField()
-    cache_age = serializers.IntegerField(help_text="Seconds a consumer may cache this.")
-    html = serializers.CharField(help_text="An <iframe> showing the card.")
-    width = serializers.IntegerField(help_text="Of the iframe, in CSS pixels.")
-    height = serializers.IntegerField(help_text="Of the iframe, in CSS pixels.")
-
-
 class FormatNotImplemented(APIException):
     status_code = 501
     default_detail = "Only format=json is supported."
@@ -138,24 +124,6 @@ class FirstRendererNegotiation(DefaultContentNegotiation):
 
     def select_renderer(self, request, renderers, format_suffix=None):
         return renderers[0], renderers[0].media_type
-
-
-class OEmbedParamsSerializer(serializers.Serializer):
-    url = serializers.CharField(
-        help_text="The address of an exercise card, e.g. "
-        "https://api.example.org/embed/exercises/glute-bridges."
-    )
-    format = serializers.ChoiceField(
-        choices=["json", "xml"],
-        default="json",
-        help_text="Only json is implemented; xml gives 501.",
-    )
-    maxwidth = serializers.IntegerField(
-        min_value=1, required=False, help_text="Largest width the consumer can show."
-    )
-    maxheight = serializers.IntegerField(
-        min_value=1, required=False, help_text="Largest height the consumer can show."
-    )
 
 
 @extend_schema_view(
@@ -238,14 +206,3 @@ class OEmbedView(StrictQueryParamsMixin, APIView):
                 "height": height,
             }
         )
-
-
-# Both answer with or without a trailing slash, like the rest of the API.
-urlpatterns = [
-    re_path(
-        r"^embed/exercises/(?P<slug>[-a-zA-Z0-9_]+)/?$",
-        exercise_card,
-        name="exercise-card",
-    ),
-    re_path(r"^api/oembed/?$", OEmbedView.as_view(), name="oembed"),
-]

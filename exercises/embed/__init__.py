@@ -1,0 +1,1 @@
+"""Embeddable exercise cards (/embed/exercises/<slug>) and their oEmbed endpoint."""
