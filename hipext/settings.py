@@ -163,7 +163,7 @@ LOGGING = {
 }
 
 # --- Hardening: database outages, production security, admin login lockout -----------
-# (README "Production"; tests/test_outages.py, tests/test_deploy.py)
+# (README "Production"; tests/system/test_outages.py, tests/hipext/test_deploy.py)
 
 # Fail fast when PostgreSQL is down: requests answer 503 instead of hanging. libpq and
 # psycopg round values below 2 seconds up to 2.

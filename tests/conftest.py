@@ -2,6 +2,7 @@ import os
 import socket
 
 import pytest
+from django.core.management import call_command
 from rest_framework.test import APIClient
 
 from hipext.content.seeding import content_seed
@@ -34,6 +35,25 @@ def require_redis(host="127.0.0.1", port=6379):
 def seeded(db):
     """The real seed content from fixtures/, loaded into the test database."""
     return content_seed()
+
+
+@pytest.fixture(scope="module")
+def _seeded_module(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        report = content_seed()
+    yield report
+    with django_db_blocker.unblock():
+        call_command("flush", interactive=False, verbosity=0)
+
+
+@pytest.fixture
+def seeded_content(_seeded_module, db):
+    """The real seed, loaded once per module for the modules that only read it.
+
+    Each test still runs in a transaction, so what one changes is rolled back; a module
+    using it must not expect an empty database in any test.
+    """
+    return _seeded_module
 
 
 @pytest.fixture

@@ -162,7 +162,7 @@ def test_responses_answered_before_the_view_are_counted(limited, client):
     """The response cache and conditional GETs sit after the limiter."""
     limited.MIDDLEWARE = [
         *limited.MIDDLEWARE,
-        "tests.test_ratelimit.ShortCircuitMiddleware",
+        "tests.hipext.http.test_ratelimit.ShortCircuitMiddleware",
     ]
     responses = [client.get(PING) for _ in range(4)]
 

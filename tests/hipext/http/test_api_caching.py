@@ -9,7 +9,7 @@ from hipext.content.seeding import content_seed
 from hipext.content.version import key_digest
 from hipext.http import caching
 from routines.models import RoutineItem
-from tests.hipext.test_caching import admin_change, admin_form_data
+from tests.hipext.http.test_caching import admin_change, admin_form_data
 
 ENDPOINTS = [
     "/api/exercises?equipment=none",

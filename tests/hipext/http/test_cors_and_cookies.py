@@ -5,7 +5,7 @@ from django.conf import settings
 
 from tests.factories import full_exercise
 
-pytestmark = [pytest.mark.urls("tests.hipext.standin_urls"), pytest.mark.django_db]
+pytestmark = [pytest.mark.urls("tests.hipext.http.standin_urls"), pytest.mark.django_db]
 
 ORIGIN = "https://app.example.com"
 

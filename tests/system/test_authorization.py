@@ -15,7 +15,7 @@ from django.core import serializers
 from django.test import Client
 from django.urls import reverse
 
-from tests.surface import (
+from tests.system.surface import (
     admin_routes,
     api_operations,
     problem_violation,

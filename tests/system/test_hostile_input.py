@@ -11,7 +11,7 @@ from urllib.parse import quote
 import pytest
 from django.test import Client
 
-from tests.surface import (
+from tests.system.surface import (
     api_operations,
     problem_violation,
     sample_path_values,

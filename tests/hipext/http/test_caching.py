@@ -23,9 +23,9 @@ from hipext.content.seeding import FIXTURES_DIR, content_seed
 from hipext.models import ContentVersion
 from tests.conftest import require_redis
 from tests.factories import EquipmentFactory, full_exercise
-from tests.hipext import standin_urls as stand_in
+from tests.hipext.http import standin_urls as stand_in
 
-pytestmark = [pytest.mark.urls("tests.hipext.standin_urls"), pytest.mark.django_db]
+pytestmark = [pytest.mark.urls("tests.hipext.http.standin_urls"), pytest.mark.django_db]
 
 URL = "/api/exercises"
 
