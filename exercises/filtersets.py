@@ -24,6 +24,7 @@ from .models import (
 from .selectors import (
     NO_EQUIPMENT,
     difficulty_rank,
+    equipment_on_hand,
     exercises_doable_with,
     exercises_matching,
     exercises_needing_no_equipment,
@@ -172,7 +173,7 @@ class ExerciseFilterSet(django_filters.FilterSet):
         return super().filter_queryset(queryset)
 
     def filter_equipment(self, queryset, name, value):
-        slugs = [slug for slug in value if slug != NO_EQUIPMENT]
+        slugs = equipment_on_hand(value)
         if NO_EQUIPMENT not in value:
             return exercises_using_any(queryset, slugs)
         bodyweight = exercises_needing_no_equipment(queryset)
@@ -181,9 +182,7 @@ class ExerciseFilterSet(django_filters.FilterSet):
         )
 
     def filter_available(self, queryset, name, value):
-        return exercises_doable_with(
-            queryset, [slug for slug in value if slug != NO_EQUIPMENT]
-        )
+        return exercises_doable_with(queryset, equipment_on_hand(value))
 
     def filter_muscle(self, queryset, name, value):
         links = ExerciseMuscle.objects.filter(

@@ -21,6 +21,14 @@ def split_lines(text):
     return [line.strip() for line in text.splitlines() if line.strip()]
 
 
+def choice_constraint(field, choices):
+    """The rule that ``field`` holds one of ``choices``, kept by the database too."""
+    return models.CheckConstraint(
+        condition=Q(**{f"{field}__in": choices.values}),
+        name=f"%(app_label)s_%(class)s_{field}_valid",
+    )
+
+
 class Difficulty(models.TextChoices):
     BEGINNER = "beginner", "Beginner"
     INTERMEDIATE = "intermediate", "Intermediate"
@@ -182,18 +190,9 @@ class Exercise(DoseFields):
         ordering = ["name"]
         constraints = [
             *dose_constraints(),
-            models.CheckConstraint(
-                condition=Q(difficulty__in=Difficulty.values),
-                name="%(app_label)s_%(class)s_difficulty_valid",
-            ),
-            models.CheckConstraint(
-                condition=Q(position__in=Position.values),
-                name="%(app_label)s_%(class)s_position_valid",
-            ),
-            models.CheckConstraint(
-                condition=Q(laterality__in=Laterality.values),
-                name="%(app_label)s_%(class)s_laterality_valid",
-            ),
+            choice_constraint("difficulty", Difficulty),
+            choice_constraint("position", Position),
+            choice_constraint("laterality", Laterality),
         ]
 
     def __str__(self):
@@ -275,10 +274,7 @@ class ExerciseMuscle(models.Model):
                 name="%(app_label)s_%(class)s_unique_muscle",
                 violation_error_message="This muscle is listed for the exercise already.",
             ),
-            models.CheckConstraint(
-                condition=Q(role__in=MuscleRole.values),
-                name="%(app_label)s_%(class)s_role_valid",
-            ),
+            choice_constraint("role", MuscleRole),
         ]
 
     def __str__(self):
@@ -313,10 +309,7 @@ class ExerciseEquipment(models.Model):
                 name="%(app_label)s_%(class)s_unique_equipment",
                 violation_error_message="This equipment is listed already.",
             ),
-            models.CheckConstraint(
-                condition=Q(requirement__in=Requirement.values),
-                name="%(app_label)s_%(class)s_requirement_valid",
-            ),
+            choice_constraint("requirement", Requirement),
         ]
 
     def __str__(self):
@@ -365,10 +358,7 @@ class Variation(models.Model):
                     "Leave the variant empty for a change to the same exercise."
                 ),
             ),
-            models.CheckConstraint(
-                condition=Q(kind__in=VariationKind.values),
-                name="%(app_label)s_%(class)s_kind_valid",
-            ),
+            choice_constraint("kind", VariationKind),
         ]
 
     def __str__(self):

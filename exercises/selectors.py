@@ -29,6 +29,11 @@ from .models import (
 NO_EQUIPMENT = "none"
 
 
+def equipment_on_hand(values):
+    """The equipment slugs of an ``available`` list, without the word ``none``."""
+    return [slug for slug in values if slug != NO_EQUIPMENT]
+
+
 def difficulty_rank():
     """0 for beginner, 1 for intermediate, 2 for advanced: sorts by level, not by name."""
     return Case(

@@ -34,6 +34,20 @@ def exercise_list_url(request, **params):
     return request.build_absolute_uri(url) if request is not None else url
 
 
+@extend_schema_field(OpenApiTypes.URI)
+class ExerciseListLinkField(serializers.Field):
+    """A link to the exercise list filtered by the object's slug, as ``param``."""
+
+    def __init__(self, param, **kwargs):
+        self.param = param
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, value):
+        return exercise_list_url(
+            self.context.get("request"), **{self.param: value.slug}
+        )
+
+
 class MuscleBriefSerializer(serializers.ModelSerializer):
     url = SlugHyperlinkedIdentityField(view_name="muscle-detail", lookup_field="slug")
 
@@ -50,8 +64,9 @@ class MuscleSerializer(serializers.ModelSerializer):
     members = MuscleBriefSerializer(
         many=True, read_only=True, help_text="The muscles of this group, if it is one."
     )
-    exercises_url = serializers.SerializerMethodField(
-        help_text="The exercises working this muscle (or, for a group, its members)."
+    exercises_url = ExerciseListLinkField(
+        "muscle",
+        help_text="The exercises working this muscle (or, for a group, its members).",
     )
 
     class Meta:
@@ -66,10 +81,6 @@ class MuscleSerializer(serializers.ModelSerializer):
             "description",
             "exercises_url",
         ]
-
-    @extend_schema_field(OpenApiTypes.URI)
-    def get_exercises_url(self, muscle: Muscle) -> str:
-        return exercise_list_url(self.context.get("request"), muscle=muscle.slug)
 
 
 class EquipmentBriefSerializer(serializers.ModelSerializer):
@@ -86,17 +97,14 @@ class EquipmentSerializer(serializers.ModelSerializer):
     url = SlugHyperlinkedIdentityField(
         view_name="equipment-detail", lookup_field="slug"
     )
-    exercises_url = serializers.SerializerMethodField(
-        help_text="The exercises using this equipment, required, optional or as an alternative."
+    exercises_url = ExerciseListLinkField(
+        "equipment",
+        help_text="The exercises using this equipment, required, optional or as an alternative.",
     )
 
     class Meta:
         model = Equipment
         fields = ["url", "slug", "name", "description", "exercises_url"]
-
-    @extend_schema_field(OpenApiTypes.URI)
-    def get_exercises_url(self, equipment: Equipment) -> str:
-        return exercise_list_url(self.context.get("request"), equipment=equipment.slug)
 
 
 class GuidelineSerializer(serializers.ModelSerializer):

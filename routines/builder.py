@@ -15,6 +15,7 @@ from exercises.selectors import (
     NO_EQUIPMENT,
     difficulty_rank,
     equipment_links_prefetch,
+    equipment_on_hand,
     exercises_doable_with,
     exercises_needing_no_equipment,
     muscle_family_q,
@@ -112,7 +113,7 @@ def routine_suggest(
     """
     if not MIN_ITEMS <= count <= MAX_ITEMS:
         raise ValueError(f"count must be {MIN_ITEMS}–{MAX_ITEMS}, not {count}")
-    gear = sorted({slug for slug in available if slug != NO_EQUIPMENT})
+    gear = sorted(set(equipment_on_hand(available)))
     muscles = sorted(set(muscle))
     levels = Difficulty.up_to(difficulty)
 

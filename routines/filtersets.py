@@ -4,7 +4,7 @@ import django_filters
 from django.db.models import Exists, OuterRef, Q
 
 from exercises.models import Difficulty, Equipment, ExerciseMuscle, Muscle
-from exercises.selectors import NO_EQUIPMENT, muscle_family_q
+from exercises.selectors import NO_EQUIPMENT, equipment_on_hand, muscle_family_q
 from hipext.api.filters import CommaSeparatedFilter, StrictChoiceFilter, slug_choices
 
 from .models import Routine, RoutineItem
@@ -55,9 +55,7 @@ class RoutineFilterSet(django_filters.FilterSet):
         return queryset.filter(difficulty__in=Difficulty.up_to(value))
 
     def filter_available(self, queryset, name, value):
-        return routines_doable_with(
-            queryset, [slug for slug in value if slug != NO_EQUIPMENT]
-        )
+        return routines_doable_with(queryset, equipment_on_hand(value))
 
     def filter_muscle(self, queryset, name, value):
         works = ExerciseMuscle.objects.filter(

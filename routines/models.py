@@ -7,7 +7,13 @@ from django.db.models import Q
 from django.urls import reverse
 
 from exercises.dose import Dose, DoseFields, dose_constraints
-from exercises.models import Difficulty, Exercise, SlugManager, split_lines
+from exercises.models import (
+    Difficulty,
+    Exercise,
+    SlugManager,
+    choice_constraint,
+    split_lines,
+)
 
 from .summaries import (
     routine_equipment,
@@ -61,10 +67,7 @@ class Routine(models.Model):
     class Meta:
         ordering = ["name"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(difficulty__in=Difficulty.values),
-                name="%(app_label)s_%(class)s_difficulty_valid",
-            ),
+            choice_constraint("difficulty", Difficulty),
             # /api/routines/suggest is the builder, so this slug could never be
             # fetched as a routine.
             models.CheckConstraint(

@@ -93,6 +93,18 @@ class Server:
         return [master, *map(int, children)]
 
 
+def manage(*args, env, timeout=60):
+    """Run ``manage.py`` with ``args`` in a process of its own; the finished process."""
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=PROJECT_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+
+
 @contextlib.contextmanager
 def gunicorn(env, *, workers=1, startup_seconds=20, quiet=True):
     """gunicorn.conf.py's gunicorn with ``env`` on a free loopback port; yields a Server.

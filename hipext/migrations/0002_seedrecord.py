@@ -7,24 +7,22 @@ copied here before exercises.0002 drops the old table.
 from django.db import migrations, models
 
 
-def copy_seed_records(apps, schema_editor):
-    old = apps.get_model("exercises", "SeedRecord")
-    new = apps.get_model("hipext", "SeedRecord")
+def _copy(apps, schema_editor, source, target):
+    source = apps.get_model(*source)
+    target = apps.get_model(*target)
     db = schema_editor.connection.alias
-    new.objects.using(db).bulk_create(
-        new(model=row.model, key=row.key, digest=row.digest, seeded_at=row.seeded_at)
-        for row in old.objects.using(db).all()
+    target.objects.using(db).bulk_create(
+        target(model=row.model, key=row.key, digest=row.digest, seeded_at=row.seeded_at)
+        for row in source.objects.using(db).all()
     )
+
+
+def copy_seed_records(apps, schema_editor):
+    _copy(apps, schema_editor, ("exercises", "SeedRecord"), ("hipext", "SeedRecord"))
 
 
 def copy_seed_records_back(apps, schema_editor):
-    old = apps.get_model("exercises", "SeedRecord")
-    new = apps.get_model("hipext", "SeedRecord")
-    db = schema_editor.connection.alias
-    old.objects.using(db).bulk_create(
-        old(model=row.model, key=row.key, digest=row.digest, seeded_at=row.seeded_at)
-        for row in new.objects.using(db).all()
-    )
+    _copy(apps, schema_editor, ("hipext", "SeedRecord"), ("exercises", "SeedRecord"))
 
 
 class Migration(migrations.Migration):

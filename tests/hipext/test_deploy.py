@@ -2,12 +2,10 @@
 
 import os
 import secrets
-import subprocess
-import sys
 
 import pytest
 
-from tests.servers import PROJECT_DIR
+from tests.servers import manage
 
 
 def production_env(**overrides):
@@ -27,17 +25,6 @@ def production_env(**overrides):
     )
     env.update(overrides)
     return env
-
-
-def manage(*args, env):
-    return subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=PROJECT_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
 
 
 def test_deploy_check_passes_with_the_production_environment():

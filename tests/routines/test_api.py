@@ -11,10 +11,7 @@ from hipext.api.queryfields import CommaSeparatedQueryField
 from routines.examples import DESK_BREAK, NO_EQUIPMENT_SUGGESTION, UNMET_SUGGESTION
 from routines.filtersets import RoutineFilterSet
 from routines.serializers import RoutineSuggestQuerySerializer
-
-LIST = "/api/routines"
-SUGGEST = "/api/routines/suggest"
-
+from tests.routines.helpers import LIST, SUGGEST, routine_slugs
 
 # Every comma-list parameter of the routine endpoints: the other parameters it
 # needs, and two valid values that give a 200.
@@ -27,11 +24,6 @@ COMMA_PARAMETERS = [
 ]
 
 
-def _slugs(response):
-    assert response.status_code == 200, response.json()
-    return [routine["slug"] for routine in response.json()["results"]]
-
-
 def _problem(response, status=400):
     assert response.status_code == status
     assert response["Content-Type"] == "application/problem+json"
@@ -42,7 +34,7 @@ def _problem(response, status=400):
 
 
 def test_list_gives_every_curated_routine_by_name(api_client, seeded_content):
-    assert _slugs(api_client.get(LIST)) == [
+    assert routine_slugs(api_client.get(LIST)) == [
         "barbell-hip-thrust-gym",
         "desk-break",
         "no-equipment-beginner",
@@ -276,7 +268,7 @@ def test_list_is_paginated(api_client, seeded_content):
 def test_filters_give_the_expected_routines(
     api_client, seeded_content, params, expected
 ):
-    assert _slugs(api_client.get(LIST, params)) == expected
+    assert routine_slugs(api_client.get(LIST, params)) == expected
 
 
 @pytest.mark.parametrize(
@@ -540,7 +532,7 @@ def test_filtered_list_query_count_is_fixed(
         response = api_client.get(
             LIST, {"available": "yoga-mat", "muscle": "glutes", "search": "mat"}
         )
-    assert _slugs(response) == ["on-the-mat-beginner"]
+    assert routine_slugs(response) == ["on-the-mat-beginner"]
 
 
 def test_detail_query_count_is_fixed(

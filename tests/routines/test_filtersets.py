@@ -10,16 +10,9 @@ from tests.factories import (
     RoutineFactory,
     RoutineItemFactory,
 )
+from tests.routines.helpers import LIST, routine_slugs
 
 pytestmark = pytest.mark.django_db
-
-LIST = "/api/routines"
-SUGGEST = "/api/routines/suggest"
-
-
-def _slugs(response):
-    assert response.status_code == 200, response.json()
-    return [routine["slug"] for routine in response.json()["results"]]
 
 
 def test_muscle_filter_matches_a_group_through_its_members(api_client):
@@ -29,8 +22,12 @@ def test_muscle_filter_matches_a_group_through_its_members(api_client):
     ExerciseMuscleFactory(exercise=item.exercise, muscle=member)
     RoutineItemFactory(routine__slug="works-nothing")
 
-    assert _slugs(api_client.get(LIST, {"muscle": hamstrings.slug})) == ["works-member"]
-    assert _slugs(api_client.get(LIST, {"muscle": member.slug})) == ["works-member"]
+    assert routine_slugs(api_client.get(LIST, {"muscle": hamstrings.slug})) == [
+        "works-member"
+    ]
+    assert routine_slugs(api_client.get(LIST, {"muscle": member.slug})) == [
+        "works-member"
+    ]
 
 
 def test_available_filter_requires_every_exercise_doable(api_client):
@@ -44,9 +41,13 @@ def test_available_filter_requires_every_exercise_doable(api_client):
         exercise=optional.exercise, equipment=ball, requirement=Requirement.OPTIONAL
     )
 
-    assert _slugs(api_client.get(LIST, {"available": "ball"})) == ["optional-gear"]
-    assert _slugs(api_client.get(LIST, {"available": "ball,mat"})) == [
+    assert routine_slugs(api_client.get(LIST, {"available": "ball"})) == [
+        "optional-gear"
+    ]
+    assert routine_slugs(api_client.get(LIST, {"available": "ball,mat"})) == [
         "mixed",
         "optional-gear",
     ]
-    assert _slugs(api_client.get(LIST, {"available": "none"})) == ["optional-gear"]
+    assert routine_slugs(api_client.get(LIST, {"available": "none"})) == [
+        "optional-gear"
+    ]

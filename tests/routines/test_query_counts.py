@@ -8,16 +8,9 @@ from tests.factories import (
     RoutineItemFactory,
     full_exercise,
 )
+from tests.routines.helpers import LIST, SUGGEST
 
 pytestmark = pytest.mark.django_db
-
-LIST = "/api/routines"
-SUGGEST = "/api/routines/suggest"
-
-
-def _slugs(response):
-    assert response.status_code == 200, response.json()
-    return [routine["slug"] for routine in response.json()["results"]]
 
 
 def _routines(count):

@@ -2,8 +2,6 @@
 and concurrent saves of one exercise's steps never interleave."""
 
 import os
-import subprocess
-import sys
 import threading
 import time
 import uuid
@@ -24,6 +22,7 @@ from hipext.content.transfer import content_export_files
 from hipext.models import SeedRecord
 from tests.factories import ExerciseFactory
 from tests.servers import PROJECT_DIR, server_env
+from tests.servers import manage as run_manage
 
 # --- The seed spares editors' changes --------------------------------------------------
 
@@ -207,14 +206,7 @@ def test_every_project_migration_reverses_and_reapplies(scratch_database_url):
     env = server_env(scratch_database_url)
 
     def manage(*args):
-        result = subprocess.run(
-            [sys.executable, "manage.py", *args],
-            cwd=PROJECT_DIR,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
+        result = run_manage(*args, env=env, timeout=120)
         assert result.returncode == 0, result.stdout + result.stderr
         return result.stdout
 

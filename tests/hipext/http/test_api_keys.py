@@ -4,7 +4,6 @@ from datetime import timedelta
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.messages import get_messages
-from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -17,14 +16,9 @@ PING = "/api/test-ping"
 
 
 @pytest.fixture
-def limited(settings, db):
-    """Two anonymous requests a minute, five per key, counted from a clean cache."""
-    settings.ROOT_URLCONF = "tests.probe_urls"
-    settings.API_RATE_ANON = "2/hour"
-    settings.API_RATE_KEY = "5/hour"
-    cache.clear()
-    yield settings
-    cache.clear()
+def limited(rate_limits):
+    """Two anonymous requests an hour, five per key, counted from a clean cache."""
+    return rate_limits("2/hour", "5/hour")
 
 
 @pytest.fixture

@@ -1,7 +1,7 @@
 import types
 
 import pytest
-from django.core.cache import cache, caches
+from django.core.cache import caches
 from django.http import HttpResponseNotModified
 from django.test import Client
 from django_redis import get_redis_connection
@@ -28,14 +28,9 @@ def clock(monkeypatch):
 
 
 @pytest.fixture
-def limited(settings, clock, db):
+def limited(rate_limits, clock):
     """Three anonymous requests a minute, counted from a clean cache."""
-    settings.ROOT_URLCONF = "tests.probe_urls"
-    settings.API_RATE_ANON = "3/minute"
-    settings.API_RATE_KEY = "10/minute"
-    cache.clear()
-    yield settings
-    cache.clear()
+    return rate_limits("3/minute", "10/minute")
 
 
 class ShortCircuitMiddleware:
