@@ -6,6 +6,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 
+from hipext.content.ordering import position_range_constraint, validate_position
+
 from .dose import Dose, DoseFields, dose_constraints
 
 
@@ -234,7 +236,7 @@ class ExerciseStep(models.Model):
     exercise = models.ForeignKey(
         Exercise, on_delete=models.CASCADE, related_name="steps"
     )
-    position = models.PositiveSmallIntegerField()
+    position = models.PositiveSmallIntegerField(validators=[validate_position])
     text = models.TextField()
 
     class Meta:
@@ -245,11 +247,7 @@ class ExerciseStep(models.Model):
                 name="%(app_label)s_%(class)s_unique_position",
                 violation_error_message="Two steps of an exercise cannot share a position.",
             ),
-            models.CheckConstraint(
-                condition=Q(position__gte=1),
-                name="%(app_label)s_%(class)s_position_positive",
-                violation_error_message="Step positions start at 1.",
-            ),
+            position_range_constraint(),
         ]
 
     def __str__(self):
@@ -381,7 +379,9 @@ class Guideline(models.Model):
     slug = models.SlugField(max_length=100, unique=True)
     title = models.CharField(max_length=150, unique=True)
     text = models.TextField()
-    position = models.PositiveSmallIntegerField(unique=True)
+    position = models.PositiveSmallIntegerField(
+        unique=True, validators=[validate_position]
+    )
     source = models.TextField()
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -389,12 +389,7 @@ class Guideline(models.Model):
 
     class Meta:
         ordering = ["position"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(position__gte=1),
-                name="%(app_label)s_%(class)s_position_positive",
-            ),
-        ]
+        constraints = [position_range_constraint()]
 
     def __str__(self):
         return self.title

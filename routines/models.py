@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from exercises.dose import Dose, DoseFields, dose_constraints
 from exercises.models import Difficulty, Exercise, SlugManager, split_lines
+from hipext.content.ordering import position_range_constraint, validate_position
 
 from .summaries import (
     routine_equipment,
@@ -114,7 +115,7 @@ class RoutineItem(DoseFields):
     """
 
     routine = models.ForeignKey(Routine, on_delete=models.CASCADE, related_name="items")
-    position = models.PositiveSmallIntegerField()
+    position = models.PositiveSmallIntegerField(validators=[validate_position])
     exercise = models.ForeignKey(
         Exercise, on_delete=models.PROTECT, related_name="routine_items"
     )
@@ -138,11 +139,7 @@ class RoutineItem(DoseFields):
                 name="%(app_label)s_%(class)s_unique_position",
                 violation_error_message="Two items of a routine cannot share a position.",
             ),
-            models.CheckConstraint(
-                condition=Q(position__gte=1),
-                name="%(app_label)s_%(class)s_position_positive",
-                violation_error_message="Item positions start at 1.",
-            ),
+            position_range_constraint(),
             *dose_constraints(),
         ]
 

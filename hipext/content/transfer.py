@@ -10,12 +10,11 @@ from pathlib import Path
 
 import yaml
 from django.db import transaction
-from django.db.models import F
 
 from exercises.models import Exercise, ExerciseStep, Guideline
 from hipext.models import SeedRecord
 
-from .ordering import POSITION_PARKING_OFFSET
+from .ordering import MAX_POSITION, positions_park
 from .seeding import SeedError, content_export, content_kinds, content_seed
 
 SEED_RECORDS_FILE = "seed-records.yaml"
@@ -133,13 +132,19 @@ def content_import(*, path, force=False):
     return report
 
 
-def _renumber(model, rows, positions):
+def _renumber(model, rows, positions, what):
     """Give ``rows`` their ``positions``, parking them first so no two ever collide."""
     if not rows:
         return
-    model.objects.filter(pk__in=[row.pk for row in rows]).update(
-        position=F("position") + POSITION_PARKING_OFFSET
-    )
+    wrong = [
+        p for p in positions if not isinstance(p, int) or not 0 < p <= MAX_POSITION
+    ]
+    if wrong:
+        raise SeedError(
+            f"{POSITIONS_FILE}: {what}: positions run from 1 to {MAX_POSITION}, "
+            f"not {wrong[0]!r}"
+        )
+    positions_park(model.objects.filter(pk__in=[row.pk for row in rows]))
     for row, position in zip(rows, positions, strict=True):
         row.position = position
     model.objects.bulk_update(rows, ["position"])
@@ -148,10 +153,11 @@ def _renumber(model, rows, positions):
 def _restore_positions(positions):
     guidelines = positions.get("guidelines") or {}
     rows = list(Guideline.objects.filter(slug__in=guidelines))
-    _renumber(Guideline, rows, [guidelines[row.slug] for row in rows])
+    _renumber(Guideline, rows, [guidelines[row.slug] for row in rows], "guidelines")
     for slug, numbers in (positions.get("exercise_steps") or {}).items():
         exercise = Exercise.objects.get(slug=slug)
-        _renumber(ExerciseStep, list(exercise.steps.order_by("position")), numbers)
+        steps = list(exercise.steps.order_by("position"))
+        _renumber(ExerciseStep, steps, numbers, f"exercise {slug}")
 
 
 def _restore_seed_records(files, report):

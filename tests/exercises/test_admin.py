@@ -146,6 +146,20 @@ def test_a_save_with_two_steps_at_one_position_shows_an_error_and_changes_nothin
     assert Exercise.objects.get(pk=exercise.pk).name == "Glute bridges"
 
 
+@pytest.mark.parametrize("position", [1001, 30_000])
+def test_a_step_position_past_the_range_is_refused(admin_client, seeded, position):
+    exercise = Exercise.objects.get(slug="glute-bridges")
+    before = list(exercise.steps.values_list("pk", "position"))
+    url, data = exercise_post_data(admin_client, exercise)
+    data[f"steps-{_step_indexes(data)[4]}-position"] = position
+
+    response = admin_client.post(url, data)
+
+    assert response.status_code == 200
+    assert "Positions run from 1 to 1000." in response.content.decode()
+    assert list(exercise.steps.values_list("pk", "position")) == before
+
+
 def test_a_save_with_a_backwards_dose_shows_the_rule_and_changes_nothing(
     admin_client, seeded
 ):
