@@ -2,7 +2,7 @@ from django import forms
 from django.contrib import admin
 from django.utils.safestring import mark_safe
 
-from hipext.content.admin import OrderedInlineSaveMixin
+from hipext.content.admin import OrderedInlineSaveMixin, RevisionCheckedAdminMixin
 
 from .diagrams import exercise_diagram_svg
 from .models import (
@@ -67,7 +67,9 @@ class VariationInline(admin.TabularInline):
 
 
 @admin.register(Exercise)
-class ExerciseAdmin(OrderedInlineSaveMixin, admin.ModelAdmin):
+class ExerciseAdmin(
+    RevisionCheckedAdminMixin, OrderedInlineSaveMixin, admin.ModelAdmin
+):
     list_display = ["name", "difficulty", "position", "laterality", "updated_at"]
     list_filter = [
         "difficulty",
@@ -88,7 +90,10 @@ class ExerciseAdmin(OrderedInlineSaveMixin, admin.ModelAdmin):
     ]
     ordered_inline_models = (ExerciseStep,)
     fieldsets = [
-        (None, {"fields": ["name", "slug", "aliases", "summary", "uuid"]}),
+        (
+            None,
+            {"fields": ["name", "slug", "aliases", "summary", "uuid", "base_revision"]},
+        ),
         (
             "How it is done",
             {"fields": ["difficulty", "difficulty_basis", "position", "laterality"]},

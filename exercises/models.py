@@ -7,6 +7,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 
 from hipext.content.ordering import position_range_constraint, validate_position
+from hipext.content.revisions import RevisionedModel
 
 from .dose import Dose, DoseFields, dose_constraints
 
@@ -135,7 +136,7 @@ class Equipment(models.Model):
         return (self.slug,)
 
 
-class Exercise(DoseFields):
+class Exercise(DoseFields, RevisionedModel):
     """A hip-extension exercise with its steps, dose, muscles and equipment."""
 
     uuid = models.UUIDField(

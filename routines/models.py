@@ -9,6 +9,7 @@ from django.urls import reverse
 from exercises.dose import Dose, DoseFields, dose_constraints
 from exercises.models import Difficulty, Exercise, SlugManager, split_lines
 from hipext.content.ordering import position_range_constraint, validate_position
+from hipext.content.revisions import RevisionedModel
 
 from .summaries import (
     routine_equipment,
@@ -25,7 +26,7 @@ DEFAULT_REST_SECONDS = 60
 RESERVED_SLUGS = ("suggest",)
 
 
-class Routine(models.Model):
+class Routine(RevisionedModel):
     """A curated workout: a warm-up, then 2–3 hip-extension exercises in order."""
 
     uuid = models.UUIDField(
