@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from hipext.content.ordering import position_range_constraint, validate_position
 from hipext.content.revisions import RevisionedModel
+from hipext.content.validators import validate_line, validate_text
 
 from .dose import Dose, DoseFields, dose_constraints
 
@@ -79,7 +80,7 @@ class VariationKind(models.TextChoices):
 class Muscle(models.Model):
     """A muscle, or a named group of muscles such as the hamstrings."""
 
-    name = models.CharField(max_length=100, unique=True)
+    name = models.CharField(max_length=100, unique=True, validators=[validate_line])
     slug = models.SlugField(max_length=100, unique=True)
     group = models.ForeignKey(
         "self",
@@ -95,7 +96,7 @@ class Muscle(models.Model):
         blank=True,
         help_text="Its role around the hip, where the source states one.",
     )
-    description = models.TextField(blank=True)
+    description = models.TextField(blank=True, validators=[validate_text])
 
     objects = SlugManager()
 
@@ -119,9 +120,9 @@ class Muscle(models.Model):
 class Equipment(models.Model):
     """A piece of equipment an exercise may use."""
 
-    name = models.CharField(max_length=100, unique=True)
+    name = models.CharField(max_length=100, unique=True, validators=[validate_line])
     slug = models.SlugField(max_length=100, unique=True)
-    description = models.TextField(blank=True)
+    description = models.TextField(blank=True, validators=[validate_text])
 
     objects = SlugManager()
 
@@ -146,14 +147,17 @@ class Exercise(DoseFields, RevisionedModel):
         editable=False,
         help_text="Identifies the exercise across installations.",
     )
-    name = models.CharField(max_length=150, unique=True)
+    name = models.CharField(max_length=150, unique=True, validators=[validate_line])
     slug = models.SlugField(max_length=150, unique=True)
-    aliases = models.TextField(blank=True, help_text="Other names, one per line.")
-    summary = models.TextField()
+    aliases = models.TextField(
+        blank=True, validators=[validate_text], help_text="Other names, one per line."
+    )
+    summary = models.TextField(validators=[validate_text])
     difficulty = models.CharField(max_length=20, choices=Difficulty.choices)
     difficulty_basis = models.CharField(
         max_length=300,
         blank=True,
+        validators=[validate_line],
         help_text="The source's words on difficulty, or why this level was chosen.",
     )
     position = models.CharField(
@@ -167,10 +171,15 @@ class Exercise(DoseFields, RevisionedModel):
         default=False, help_text="The reps are done on each leg in turn."
     )
 
-    tips = models.TextField(blank=True, help_text="One tip per line.")
-    cautions = models.TextField(blank=True, help_text="One caution per line.")
+    tips = models.TextField(
+        blank=True, validators=[validate_text], help_text="One tip per line."
+    )
+    cautions = models.TextField(
+        blank=True, validators=[validate_text], help_text="One caution per line."
+    )
     source = models.TextField(
-        help_text="Citation of the source this content comes from."
+        validators=[validate_text],
+        help_text="Citation of the source this content comes from.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -238,7 +247,7 @@ class ExerciseStep(models.Model):
         Exercise, on_delete=models.CASCADE, related_name="steps"
     )
     position = models.PositiveSmallIntegerField(validators=[validate_position])
-    text = models.TextField()
+    text = models.TextField(validators=[validate_text])
 
     class Meta:
         ordering = ["exercise", "position"]
@@ -300,7 +309,7 @@ class ExerciseEquipment(models.Model):
         related_name="alternative_for",
         help_text="Other equipment that meets this requirement just as well.",
     )
-    note = models.CharField(max_length=300, blank=True)
+    note = models.CharField(max_length=300, blank=True, validators=[validate_line])
 
     class Meta:
         ordering = ["exercise", "requirement", "equipment__name"]
@@ -340,9 +349,9 @@ class Variation(models.Model):
         related_name="variant_of",
         help_text="The other exercise; empty when the variation changes this one.",
     )
-    name = models.CharField(max_length=150)
+    name = models.CharField(max_length=150, validators=[validate_line])
     kind = models.CharField(max_length=20, choices=VariationKind.choices)
-    note = models.TextField(blank=True)
+    note = models.TextField(blank=True, validators=[validate_text])
 
     class Meta:
         ordering = ["exercise", "kind", "name"]
@@ -378,12 +387,12 @@ class Guideline(models.Model):
     """A piece of the source's general guidance, such as warming up first."""
 
     slug = models.SlugField(max_length=100, unique=True)
-    title = models.CharField(max_length=150, unique=True)
-    text = models.TextField()
+    title = models.CharField(max_length=150, unique=True, validators=[validate_line])
+    text = models.TextField(validators=[validate_text])
     position = models.PositiveSmallIntegerField(
         unique=True, validators=[validate_position]
     )
-    source = models.TextField()
+    source = models.TextField(validators=[validate_text])
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = SlugManager()

@@ -10,6 +10,7 @@ from exercises.dose import Dose, DoseFields, dose_constraints
 from exercises.models import Difficulty, Exercise, SlugManager, split_lines
 from hipext.content.ordering import position_range_constraint, validate_position
 from hipext.content.revisions import RevisionedModel
+from hipext.content.validators import validate_line, validate_text
 
 from .summaries import (
     routine_equipment,
@@ -36,11 +37,14 @@ class Routine(RevisionedModel):
         editable=False,
         help_text="Identifies the routine across installations.",
     )
-    name = models.CharField(max_length=150, unique=True)
+    name = models.CharField(max_length=150, unique=True, validators=[validate_line])
     slug = models.SlugField(max_length=150, unique=True)
-    summary = models.TextField()
+    summary = models.TextField(validators=[validate_text])
     goal = models.CharField(
-        max_length=300, blank=True, help_text="Who the routine is for, in a sentence."
+        max_length=300,
+        blank=True,
+        validators=[validate_line],
+        help_text="Who the routine is for, in a sentence.",
     )
     difficulty = models.CharField(
         max_length=20,
@@ -48,9 +52,13 @@ class Routine(RevisionedModel):
         help_text="At least the level of its hardest exercise.",
     )
     warm_up = models.TextField(
-        "warm-up", help_text="What to do before the first exercise."
+        "warm-up",
+        validators=[validate_text],
+        help_text="What to do before the first exercise.",
     )
-    notes = models.TextField(blank=True, help_text="One note per line.")
+    notes = models.TextField(
+        blank=True, validators=[validate_text], help_text="One note per line."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -130,7 +138,7 @@ class RoutineItem(DoseFields):
         default=DEFAULT_REST_SECONDS,
         help_text="Rest after each set. The article gives no rest time.",
     )
-    note = models.CharField(max_length=300, blank=True)
+    note = models.CharField(max_length=300, blank=True, validators=[validate_line])
 
     class Meta:
         ordering = ["routine", "position"]

@@ -1,6 +1,7 @@
 """The admin: every model editable, steps reorderable in one save, atomic saves."""
 
 import threading
+import xml.etree.ElementTree as ET
 
 import pytest
 from django.test import Client
@@ -348,3 +349,31 @@ def test_every_save_makes_a_new_revision(seeded):
     exercise.summary = "Changed."
     exercise.save()
     assert Exercise.objects.get(pk=exercise.pk).revision == before + 1
+
+
+# --- Text and deletions ----------------------------------------------------------------
+
+
+def test_a_muscle_name_with_a_control_character_is_refused_and_the_diagram_stays_xml(
+    admin_client, seeded
+):
+    muscle = Muscle.objects.get(slug="gluteus-maximus")
+    url = reverse("admin:exercises_muscle_change", args=[muscle.pk])
+    data = {
+        "name": "Gluteus\x01maximus",
+        "slug": muscle.slug,
+        "hip_role": muscle.hip_role,
+        "description": muscle.description,
+    }
+
+    response = admin_client.post(url, data)
+
+    assert response.status_code == 200
+    assert "Remove the control character U+0001" in response.content.decode()
+    assert Muscle.objects.get(pk=muscle.pk).name == "Gluteus maximus"
+    diagram = admin_client.get(
+        reverse("exercise-diagram", kwargs={"slug": "glute-bridges"})
+    )
+    assert "Gluteus maximus" in ET.fromstring(diagram.content).findtext(
+        "{http://www.w3.org/2000/svg}desc"
+    )
