@@ -58,6 +58,16 @@ class ExerciseEquipmentInline(admin.TabularInline):
     form = ExerciseEquipmentForm
     extra = 0
 
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name != "alternatives":
+            return super().formfield_for_manytomany(db_field, request, **kwargs)
+        # The admin leaves out a many-to-many with a through model of its own; this
+        # one's has nothing to fill in (it only protects the equipment from deletion),
+        # so the plain field still edits it.
+        db = kwargs.get("using")
+        kwargs.setdefault("queryset", self.get_field_queryset(db, db_field, request))
+        return db_field.formfield(**kwargs)
+
 
 class VariationInline(admin.TabularInline):
     model = Variation

@@ -305,6 +305,7 @@ class ExerciseEquipment(models.Model):
     requirement = models.CharField(max_length=20, choices=Requirement.choices)
     alternatives = models.ManyToManyField(
         Equipment,
+        through="ExerciseEquipmentAlternative",
         blank=True,
         related_name="alternative_for",
         help_text="Other equipment that meets this requirement just as well.",
@@ -331,6 +332,34 @@ class ExerciseEquipment(models.Model):
         return f"{self.exercise}: {self.equipment} ({self.requirement})"
 
 
+class ExerciseEquipmentAlternative(models.Model):
+    """Equipment that meets one equipment requirement of an exercise just as well."""
+
+    link = models.ForeignKey(
+        ExerciseEquipment,
+        on_delete=models.CASCADE,
+        db_column="exerciseequipment_id",
+    )
+    # Protected, as the required item is: deleting equipment never silently takes an
+    # alternative away from an exercise; the admin lists what uses it instead.
+    equipment = models.ForeignKey(
+        Equipment, on_delete=models.PROTECT, related_name="alternative_links"
+    )
+
+    class Meta:
+        # The table Django made for the plain many-to-many, kept as it was: its
+        # unique index is a unique_together one, not a named constraint.
+        db_table = "exercises_exerciseequipment_alternatives"
+        unique_together = [("link", "equipment")]
+        verbose_name = "exercise equipment alternative"
+
+    def __str__(self):
+        return (
+            f"{self.equipment} as an alternative to {self.link.equipment} "
+            f"for {self.link.exercise}"
+        )
+
+
 class Variation(models.Model):
     """A way to make an exercise easier, harder or different.
 
@@ -341,9 +370,11 @@ class Variation(models.Model):
     exercise = models.ForeignKey(
         Exercise, on_delete=models.CASCADE, related_name="variations"
     )
+    # Restricted: an exercise another one names as its variant cannot be deleted on
+    # its own (the admin lists the variations); deleting both at once is allowed.
     variant = models.ForeignKey(
         Exercise,
-        on_delete=models.CASCADE,
+        on_delete=models.RESTRICT,
         null=True,
         blank=True,
         related_name="variant_of",

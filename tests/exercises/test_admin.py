@@ -7,7 +7,15 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from exercises.models import Equipment, Exercise, ExerciseStep, Guideline, Muscle
+from exercises.models import (
+    Equipment,
+    Exercise,
+    ExerciseEquipment,
+    ExerciseStep,
+    Guideline,
+    Muscle,
+)
+from tests.factories import ExerciseFactory, VariationFactory
 from tests.test_no_lost_data import postgresql_only, run_in_thread
 
 pytestmark = pytest.mark.django_db
@@ -377,3 +385,56 @@ def test_a_muscle_name_with_a_control_character_is_refused_and_the_diagram_stays
     assert "Gluteus maximus" in ET.fromstring(diagram.content).findtext(
         "{http://www.w3.org/2000/svg}desc"
     )
+
+
+def test_equipment_used_only_as_an_alternative_cannot_be_deleted(admin_client, seeded):
+    band = Equipment.objects.get(slug="loop-mini-band")
+    assert not band.exercise_links.exists()  # only ever an alternative
+    url = reverse("admin:exercises_equipment_delete", args=[band.pk])
+
+    page = admin_client.get(url).content.decode()
+    response = admin_client.post(url, {"post": "yes"})
+
+    assert "would require deleting the following protected related objects" in page
+    assert "Loop mini-band as an alternative to Dumbbell for Glute bridges" in page
+    assert response.status_code == 200
+    assert Equipment.objects.filter(pk=band.pk).exists()
+    dumbbell = ExerciseEquipment.objects.get(
+        exercise__slug="glute-bridges", equipment__slug="dumbbell"
+    )
+    assert list(dumbbell.alternatives.all()) == [band]
+
+
+def test_an_exercise_another_one_names_as_its_variant_cannot_be_deleted_alone(
+    admin_client, db
+):
+    harder = ExerciseFactory(name="Harder")
+    variation = VariationFactory(variant=harder, name="Go harder")
+    url = reverse("admin:exercises_exercise_delete", args=[harder.pk])
+
+    page = admin_client.get(url).content.decode()
+    response = admin_client.post(url, {"post": "yes"})
+
+    assert "would require deleting the following protected related objects" in page
+    assert "Go harder" in page
+    assert response.status_code == 200
+    assert Exercise.objects.filter(pk=harder.pk).exists()
+    assert Exercise.objects.get(pk=variation.exercise_id).variations.count() == 1
+
+
+def test_two_exercises_naming_each_other_are_deleted_together(admin_client, db):
+    first, second = ExerciseFactory(), ExerciseFactory()
+    VariationFactory(exercise=first, variant=second)
+    VariationFactory(exercise=second, variant=first)
+
+    response = admin_client.post(
+        reverse("admin:exercises_exercise_changelist"),
+        {
+            "action": "delete_selected",
+            "_selected_action": [first.pk, second.pk],
+            "post": "yes",
+        },
+    )
+
+    assert response.status_code == 302
+    assert not Exercise.objects.filter(pk__in=[first.pk, second.pk]).exists()
