@@ -2,7 +2,7 @@ from django import forms
 from django.contrib import admin
 from django.utils.safestring import mark_safe
 
-from hipext.content.admin import OrderedInlineSaveMixin
+from hipext.content.admin import OrderedInlineSaveMixin, RevisionCheckedAdminMixin
 
 from .diagrams import exercise_diagram_svg
 from .models import (
@@ -58,6 +58,16 @@ class ExerciseEquipmentInline(admin.TabularInline):
     form = ExerciseEquipmentForm
     extra = 0
 
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name != "alternatives":
+            return super().formfield_for_manytomany(db_field, request, **kwargs)
+        # The admin leaves out a many-to-many with a through model of its own; this
+        # one's has nothing to fill in (it only protects the equipment from deletion),
+        # so the plain field still edits it.
+        db = kwargs.get("using")
+        kwargs.setdefault("queryset", self.get_field_queryset(db, db_field, request))
+        return db_field.formfield(**kwargs)
+
 
 class VariationInline(admin.TabularInline):
     model = Variation
@@ -67,7 +77,9 @@ class VariationInline(admin.TabularInline):
 
 
 @admin.register(Exercise)
-class ExerciseAdmin(OrderedInlineSaveMixin, admin.ModelAdmin):
+class ExerciseAdmin(
+    RevisionCheckedAdminMixin, OrderedInlineSaveMixin, admin.ModelAdmin
+):
     list_display = ["name", "difficulty", "position", "laterality", "updated_at"]
     list_filter = [
         "difficulty",
@@ -88,7 +100,10 @@ class ExerciseAdmin(OrderedInlineSaveMixin, admin.ModelAdmin):
     ]
     ordered_inline_models = (ExerciseStep,)
     fieldsets = [
-        (None, {"fields": ["name", "slug", "aliases", "summary", "uuid"]}),
+        (
+            None,
+            {"fields": ["name", "slug", "aliases", "summary", "uuid", "base_revision"]},
+        ),
         (
             "How it is done",
             {"fields": ["difficulty", "difficulty_basis", "position", "laterality"]},

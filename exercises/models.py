@@ -6,6 +6,10 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 
+from hipext.content.ordering import position_range_constraint, validate_position
+from hipext.content.revisions import RevisionedModel
+from hipext.content.validators import validate_line, validate_text
+
 from .dose import Dose, DoseFields, dose_constraints
 
 
@@ -84,7 +88,7 @@ class VariationKind(models.TextChoices):
 class Muscle(models.Model):
     """A muscle, or a named group of muscles such as the hamstrings."""
 
-    name = models.CharField(max_length=100, unique=True)
+    name = models.CharField(max_length=100, unique=True, validators=[validate_line])
     slug = models.SlugField(max_length=100, unique=True)
     group = models.ForeignKey(
         "self",
@@ -100,7 +104,7 @@ class Muscle(models.Model):
         blank=True,
         help_text="Its role around the hip, where the source states one.",
     )
-    description = models.TextField(blank=True)
+    description = models.TextField(blank=True, validators=[validate_text])
 
     objects = SlugManager()
 
@@ -124,9 +128,9 @@ class Muscle(models.Model):
 class Equipment(models.Model):
     """A piece of equipment an exercise may use."""
 
-    name = models.CharField(max_length=100, unique=True)
+    name = models.CharField(max_length=100, unique=True, validators=[validate_line])
     slug = models.SlugField(max_length=100, unique=True)
-    description = models.TextField(blank=True)
+    description = models.TextField(blank=True, validators=[validate_text])
 
     objects = SlugManager()
 
@@ -141,7 +145,7 @@ class Equipment(models.Model):
         return (self.slug,)
 
 
-class Exercise(DoseFields):
+class Exercise(DoseFields, RevisionedModel):
     """A hip-extension exercise with its steps, dose, muscles and equipment."""
 
     uuid = models.UUIDField(
@@ -151,14 +155,17 @@ class Exercise(DoseFields):
         editable=False,
         help_text="Identifies the exercise across installations.",
     )
-    name = models.CharField(max_length=150, unique=True)
+    name = models.CharField(max_length=150, unique=True, validators=[validate_line])
     slug = models.SlugField(max_length=150, unique=True)
-    aliases = models.TextField(blank=True, help_text="Other names, one per line.")
-    summary = models.TextField()
+    aliases = models.TextField(
+        blank=True, validators=[validate_text], help_text="Other names, one per line."
+    )
+    summary = models.TextField(validators=[validate_text])
     difficulty = models.CharField(max_length=20, choices=Difficulty.choices)
     difficulty_basis = models.CharField(
         max_length=300,
         blank=True,
+        validators=[validate_line],
         help_text="The source's words on difficulty, or why this level was chosen.",
     )
     position = models.CharField(
@@ -172,10 +179,15 @@ class Exercise(DoseFields):
         default=False, help_text="The reps are done on each leg in turn."
     )
 
-    tips = models.TextField(blank=True, help_text="One tip per line.")
-    cautions = models.TextField(blank=True, help_text="One caution per line.")
+    tips = models.TextField(
+        blank=True, validators=[validate_text], help_text="One tip per line."
+    )
+    cautions = models.TextField(
+        blank=True, validators=[validate_text], help_text="One caution per line."
+    )
     source = models.TextField(
-        help_text="Citation of the source this content comes from."
+        validators=[validate_text],
+        help_text="Citation of the source this content comes from.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -233,8 +245,8 @@ class ExerciseStep(models.Model):
     exercise = models.ForeignKey(
         Exercise, on_delete=models.CASCADE, related_name="steps"
     )
-    position = models.PositiveSmallIntegerField()
-    text = models.TextField()
+    position = models.PositiveSmallIntegerField(validators=[validate_position])
+    text = models.TextField(validators=[validate_text])
 
     class Meta:
         ordering = ["exercise", "position"]
@@ -244,11 +256,7 @@ class ExerciseStep(models.Model):
                 name="%(app_label)s_%(class)s_unique_position",
                 violation_error_message="Two steps of an exercise cannot share a position.",
             ),
-            models.CheckConstraint(
-                condition=Q(position__gte=1),
-                name="%(app_label)s_%(class)s_position_positive",
-                violation_error_message="Step positions start at 1.",
-            ),
+            position_range_constraint(),
         ]
 
     def __str__(self):
@@ -293,11 +301,12 @@ class ExerciseEquipment(models.Model):
     requirement = models.CharField(max_length=20, choices=Requirement.choices)
     alternatives = models.ManyToManyField(
         Equipment,
+        through="ExerciseEquipmentAlternative",
         blank=True,
         related_name="alternative_for",
         help_text="Other equipment that meets this requirement just as well.",
     )
-    note = models.CharField(max_length=300, blank=True)
+    note = models.CharField(max_length=300, blank=True, validators=[validate_line])
 
     class Meta:
         ordering = ["exercise", "requirement", "equipment__name"]
@@ -316,6 +325,34 @@ class ExerciseEquipment(models.Model):
         return f"{self.exercise}: {self.equipment} ({self.requirement})"
 
 
+class ExerciseEquipmentAlternative(models.Model):
+    """Equipment that meets one equipment requirement of an exercise just as well."""
+
+    link = models.ForeignKey(
+        ExerciseEquipment,
+        on_delete=models.CASCADE,
+        db_column="exerciseequipment_id",
+    )
+    # Protected, as the required item is: deleting equipment never silently takes an
+    # alternative away from an exercise; the admin lists what uses it instead.
+    equipment = models.ForeignKey(
+        Equipment, on_delete=models.PROTECT, related_name="alternative_links"
+    )
+
+    class Meta:
+        # The table Django made for the plain many-to-many, kept as it was: its
+        # unique index is a unique_together one, not a named constraint.
+        db_table = "exercises_exerciseequipment_alternatives"
+        unique_together = [("link", "equipment")]
+        verbose_name = "exercise equipment alternative"
+
+    def __str__(self):
+        return (
+            f"{self.equipment} as an alternative to {self.link.equipment} "
+            f"for {self.link.exercise}"
+        )
+
+
 class Variation(models.Model):
     """A way to make an exercise easier, harder or different.
 
@@ -326,17 +363,19 @@ class Variation(models.Model):
     exercise = models.ForeignKey(
         Exercise, on_delete=models.CASCADE, related_name="variations"
     )
+    # Restricted: an exercise another one names as its variant cannot be deleted on
+    # its own (the admin lists the variations); deleting both at once is allowed.
     variant = models.ForeignKey(
         Exercise,
-        on_delete=models.CASCADE,
+        on_delete=models.RESTRICT,
         null=True,
         blank=True,
         related_name="variant_of",
         help_text="The other exercise; empty when the variation changes this one.",
     )
-    name = models.CharField(max_length=150)
+    name = models.CharField(max_length=150, validators=[validate_line])
     kind = models.CharField(max_length=20, choices=VariationKind.choices)
-    note = models.TextField(blank=True)
+    note = models.TextField(blank=True, validators=[validate_text])
 
     class Meta:
         ordering = ["exercise", "kind", "name"]
@@ -369,22 +408,19 @@ class Guideline(models.Model):
     """A piece of the source's general guidance, such as warming up first."""
 
     slug = models.SlugField(max_length=100, unique=True)
-    title = models.CharField(max_length=150, unique=True)
-    text = models.TextField()
-    position = models.PositiveSmallIntegerField(unique=True)
-    source = models.TextField()
+    title = models.CharField(max_length=150, unique=True, validators=[validate_line])
+    text = models.TextField(validators=[validate_text])
+    position = models.PositiveSmallIntegerField(
+        unique=True, validators=[validate_position]
+    )
+    source = models.TextField(validators=[validate_text])
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = SlugManager()
 
     class Meta:
         ordering = ["position"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(position__gte=1),
-                name="%(app_label)s_%(class)s_position_positive",
-            ),
-        ]
+        constraints = [position_range_constraint()]
 
     def __str__(self):
         return self.title

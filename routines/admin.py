@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 
 from exercises.dose import DOSE_FIELDS
-from hipext.content.admin import OrderedInlineSaveMixin
+from hipext.content.admin import OrderedInlineSaveMixin, RevisionCheckedAdminMixin
 
 from .models import MAX_ITEMS, MIN_ITEMS, Routine, RoutineItem
 from .services import routine_items_check
@@ -43,7 +43,7 @@ class RoutineItemInline(admin.TabularInline):
 
 
 @admin.register(Routine)
-class RoutineAdmin(OrderedInlineSaveMixin, admin.ModelAdmin):
+class RoutineAdmin(RevisionCheckedAdminMixin, OrderedInlineSaveMixin, admin.ModelAdmin):
     list_display = ["name", "difficulty", "updated_at"]
     list_filter = [
         "difficulty",
@@ -56,7 +56,20 @@ class RoutineAdmin(OrderedInlineSaveMixin, admin.ModelAdmin):
     inlines = [RoutineItemInline]
     ordered_inline_models = (RoutineItem,)
     fieldsets = [
-        (None, {"fields": ["name", "slug", "summary", "goal", "difficulty", "uuid"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "name",
+                    "slug",
+                    "summary",
+                    "goal",
+                    "difficulty",
+                    "uuid",
+                    "base_revision",
+                ]
+            },
+        ),
         ("Guidance", {"fields": ["warm_up", "notes"]}),
         ("History", {"fields": ["created_at", "updated_at"]}),
     ]

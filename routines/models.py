@@ -14,6 +14,9 @@ from exercises.models import (
     choice_constraint,
     split_lines,
 )
+from hipext.content.ordering import position_range_constraint, validate_position
+from hipext.content.revisions import RevisionedModel
+from hipext.content.validators import validate_line, validate_text
 
 from .summaries import (
     routine_equipment,
@@ -30,7 +33,7 @@ DEFAULT_REST_SECONDS = 60
 RESERVED_SLUGS = ("suggest",)
 
 
-class Routine(models.Model):
+class Routine(RevisionedModel):
     """A curated workout: a warm-up, then 2–3 hip-extension exercises in order."""
 
     uuid = models.UUIDField(
@@ -40,11 +43,14 @@ class Routine(models.Model):
         editable=False,
         help_text="Identifies the routine across installations.",
     )
-    name = models.CharField(max_length=150, unique=True)
+    name = models.CharField(max_length=150, unique=True, validators=[validate_line])
     slug = models.SlugField(max_length=150, unique=True)
-    summary = models.TextField()
+    summary = models.TextField(validators=[validate_text])
     goal = models.CharField(
-        max_length=300, blank=True, help_text="Who the routine is for, in a sentence."
+        max_length=300,
+        blank=True,
+        validators=[validate_line],
+        help_text="Who the routine is for, in a sentence.",
     )
     difficulty = models.CharField(
         max_length=20,
@@ -52,9 +58,13 @@ class Routine(models.Model):
         help_text="At least the level of its hardest exercise.",
     )
     warm_up = models.TextField(
-        "warm-up", help_text="What to do before the first exercise."
+        "warm-up",
+        validators=[validate_text],
+        help_text="What to do before the first exercise.",
     )
-    notes = models.TextField(blank=True, help_text="One note per line.")
+    notes = models.TextField(
+        blank=True, validators=[validate_text], help_text="One note per line."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -117,7 +127,7 @@ class RoutineItem(DoseFields):
     """
 
     routine = models.ForeignKey(Routine, on_delete=models.CASCADE, related_name="items")
-    position = models.PositiveSmallIntegerField()
+    position = models.PositiveSmallIntegerField(validators=[validate_position])
     exercise = models.ForeignKey(
         Exercise, on_delete=models.PROTECT, related_name="routine_items"
     )
@@ -131,7 +141,7 @@ class RoutineItem(DoseFields):
         default=DEFAULT_REST_SECONDS,
         help_text="Rest after each set. The article gives no rest time.",
     )
-    note = models.CharField(max_length=300, blank=True)
+    note = models.CharField(max_length=300, blank=True, validators=[validate_line])
 
     class Meta:
         ordering = ["routine", "position"]
@@ -141,11 +151,7 @@ class RoutineItem(DoseFields):
                 name="%(app_label)s_%(class)s_unique_position",
                 violation_error_message="Two items of a routine cannot share a position.",
             ),
-            models.CheckConstraint(
-                condition=Q(position__gte=1),
-                name="%(app_label)s_%(class)s_position_positive",
-                violation_error_message="Item positions start at 1.",
-            ),
+            position_range_constraint(),
             *dose_constraints(),
         ]
 

@@ -1,8 +1,10 @@
 import os
 import socket
+import threading
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from rest_framework.test import APIClient
 
 from hipext.content.seeding import content_seed
@@ -29,6 +31,29 @@ def require_redis(host="127.0.0.1", port=6379):
     except OSError:
         up = False
     skip_unless(up, f"Redis is not reachable at {host}:{port}")
+
+
+postgresql_only = pytest.mark.skipif(
+    os.environ.get("DATABASE_URL", "").split(":")[0] not in {"postgres", "postgresql"},
+    reason="SQLite serializes all writers with one database lock and the test "
+    "database is not shared between threads, so it cannot run two saves at once",
+)
+
+
+def run_in_thread(target):
+    errors = []
+
+    def run():
+        try:
+            target()
+        except Exception as error:
+            errors.append(error)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    return thread, errors
 
 
 @pytest.fixture

@@ -1,6 +1,67 @@
 """Admin building blocks shared by the content apps."""
 
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.html import format_html
+
 from .ordering import ordered_children_save
+
+
+class RevisionCheckedForm(forms.ModelForm):
+    """A change form that refuses to save over a save made since it was opened."""
+
+    base_revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # The page to reload for the other editor's version; set per request by
+    # RevisionCheckedAdminMixin.
+    reload_url = ""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            self.fields["base_revision"].initial = self.instance.revision
+
+    def clean(self):
+        cleaned = super().clean()
+        instance = self.instance
+        if instance.pk is None:
+            return cleaned
+        # The admin validates and saves in one transaction: the row stays locked until
+        # this save commits, so a concurrent save of the same object waits here and
+        # then finds this one's revision (SQLite serializes all writers anyway).
+        current = (
+            type(instance)
+            ._default_manager.select_for_update()
+            .filter(pk=instance.pk)
+            .values_list("revision", flat=True)
+            .first()
+        )
+        if current is None or cleaned.get("base_revision") != current:
+            raise ValidationError(
+                format_html(
+                    "Another editor saved this {} after you opened it, so your "
+                    'changes were not saved. <a href="{}">Reload it</a> to see '
+                    "theirs, then make yours again.",
+                    instance._meta.verbose_name,
+                    self.reload_url,
+                ),
+                code="stale",
+            )
+        instance.revision = current
+        return cleaned
+
+
+class RevisionCheckedAdminMixin:
+    """Refuses a change form opened before the object's latest save.
+
+    List ``base_revision`` in the admin's fieldsets: it is a hidden field.
+    """
+
+    form = RevisionCheckedForm
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        form.reload_url = request.get_full_path()
+        return form
 
 
 class OrderedInlineSaveMixin:

@@ -1,11 +1,41 @@
-"""Saving the ordered children of a parent (steps, routine items) in any permutation."""
+"""Positions of ordered children: their range, and saving them in any permutation."""
 
-from django.db import transaction
-from django.db.models import F
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models import F, Q
 
-# Rows being reordered park here first, far above any real position, so that a
-# permutation of positions never collides with the unique (parent, position) constraint.
+MAX_POSITION = 1000
+# Rows being reordered park here first, above every real position, so that a
+# permutation of positions never collides with the unique (parent, position)
+# constraint. A parked position is at most 11000: it fits PostgreSQL's smallint (32767).
 POSITION_PARKING_OFFSET = 10_000
+POSITION_RANGE_MESSAGE = f"Positions run from 1 to {MAX_POSITION}."
+
+
+def validate_position(value):
+    """Refuse a position outside 1..MAX_POSITION."""
+    # A function, not MinValueValidator/MaxValueValidator: those would also change
+    # the integer bounds the published OpenAPI schema gives for positions.
+    if not 1 <= value <= MAX_POSITION:
+        raise ValidationError(POSITION_RANGE_MESSAGE, code="position_range")
+
+
+def position_range_constraint():
+    """The named check that a position is in range, or parked during a reorder."""
+    return models.CheckConstraint(
+        condition=Q(position__gte=1, position__lte=MAX_POSITION)
+        | Q(
+            position__gt=POSITION_PARKING_OFFSET,
+            position__lte=POSITION_PARKING_OFFSET + MAX_POSITION,
+        ),
+        name="%(app_label)s_%(class)s_position_range",
+        violation_error_message=POSITION_RANGE_MESSAGE,
+    )
+
+
+def positions_park(queryset):
+    """Move the rows of ``queryset`` out of the way of every real position."""
+    queryset.update(position=F("position") + POSITION_PARKING_OFFSET)
 
 
 def parent_lock(parent):
@@ -37,8 +67,6 @@ def ordered_children_save(*, queryset, instances, deleted=(), parent=None):
             obj.delete()
     moving = [obj.pk for obj in instances if obj.pk is not None]
     if moving:
-        queryset.filter(pk__in=moving).update(
-            position=F("position") + POSITION_PARKING_OFFSET
-        )
+        positions_park(queryset.filter(pk__in=moving))
     for obj in instances:
         obj.save()

@@ -12,6 +12,7 @@ from django.db import transaction
 
 from hipext.models import SeedRecord
 
+from .ordering import MAX_POSITION
 from .seeding import SeedError, content_export, content_kinds, content_load, read_yaml
 
 SEED_RECORDS_FILE = "seed-records.yaml"
@@ -105,10 +106,34 @@ def content_import(*, path, force=False):
     return report
 
 
+def _numbers(value):
+    """Every number in a kind's positions, however the kind nests them."""
+    if isinstance(value, dict):
+        for item in value.values():
+            yield from _numbers(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _numbers(item)
+    else:
+        yield value
+
+
 def _restore_positions(positions):
     for kind in content_kinds():
-        if kind.positions and positions.get(kind.positions.key):
-            kind.positions.restore(positions[kind.positions.key])
+        numbers = positions.get(kind.positions.key) if kind.positions else None
+        if not numbers:
+            continue
+        wrong = [
+            n
+            for n in _numbers(numbers)
+            if type(n) is not int or not 0 < n <= MAX_POSITION
+        ]
+        if wrong:
+            raise SeedError(
+                f"{POSITIONS_FILE}: {kind.positions.key}: positions run from 1 to "
+                f"{MAX_POSITION}, not {wrong[0]!r}"
+            )
+        kind.positions.restore(numbers)
 
 
 def _restore_seed_records(files, report):

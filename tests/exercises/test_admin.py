@@ -1,9 +1,22 @@
 """The admin: every model editable, steps reorderable in one save, atomic saves."""
 
+import threading
+import xml.etree.ElementTree as ET
+
 import pytest
+from django.test import Client
 from django.urls import reverse
 
-from exercises.models import Equipment, Exercise, ExerciseStep, Guideline, Muscle
+from exercises.models import (
+    Equipment,
+    Exercise,
+    ExerciseEquipment,
+    ExerciseStep,
+    Guideline,
+    Muscle,
+)
+from tests.conftest import postgresql_only, run_in_thread
+from tests.factories import ExerciseFactory, VariationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -146,6 +159,20 @@ def test_a_save_with_two_steps_at_one_position_shows_an_error_and_changes_nothin
     assert Exercise.objects.get(pk=exercise.pk).name == "Glute bridges"
 
 
+@pytest.mark.parametrize("position", [1001, 30_000])
+def test_a_step_position_past_the_range_is_refused(admin_client, seeded, position):
+    exercise = Exercise.objects.get(slug="glute-bridges")
+    before = list(exercise.steps.values_list("pk", "position"))
+    url, data = exercise_post_data(admin_client, exercise)
+    data[f"steps-{_step_indexes(data)[4]}-position"] = position
+
+    response = admin_client.post(url, data)
+
+    assert response.status_code == 200
+    assert "Positions run from 1 to 1000." in response.content.decode()
+    assert list(exercise.steps.values_list("pk", "position")) == before
+
+
 def test_a_save_with_a_backwards_dose_shows_the_rule_and_changes_nothing(
     admin_client, seeded
 ):
@@ -209,3 +236,205 @@ def test_an_editor_creates_an_exercise_with_steps(admin_client, seeded):
     assert list(exercise.steps.values_list("text", flat=True)) == ["First.", "Second."]
     assert exercise.uuid is not None
     assert ExerciseStep.objects.filter(exercise=exercise).count() == 2
+
+
+# --- Two editors, one exercise ---------------------------------------------------------
+
+STALE_MESSAGE = "Another editor saved this exercise after you opened it"
+
+
+def test_a_stale_form_is_refused_and_never_reverts_the_other_editors_reorder(
+    admin_client, seeded
+):
+    exercise = Exercise.objects.get(slug="glute-bridges")
+    url, stale = exercise_post_data(admin_client, exercise)  # editor B opens the page
+    _, fresh = exercise_post_data(admin_client, exercise)  # so does editor A
+    index = _step_indexes(fresh)
+    fresh[f"steps-{index[1]}-position"] = 2
+    fresh[f"steps-{index[2]}-position"] = 1
+    assert admin_client.post(url, fresh).status_code == 302  # A swaps two steps
+    reordered = list(exercise.steps.values_list("pk", "position", "text"))
+    stale["summary"] = "Editor B's summary."
+
+    response = admin_client.post(url, stale)  # B saves a summary change
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert STALE_MESSAGE in page
+    assert f'<a href="{url}">' in page  # the link to reload it
+    assert list(exercise.steps.values_list("pk", "position", "text")) == reordered
+    assert Exercise.objects.get(pk=exercise.pk).summary != "Editor B's summary."
+
+
+def test_two_editors_adding_the_next_step_get_a_message_not_a_500(admin_client, seeded):
+    exercise = Exercise.objects.get(slug="glute-bridges")
+    url, first = exercise_post_data(admin_client, exercise)
+    _, second = exercise_post_data(admin_client, exercise)
+    for data, text in ((first, "A's fifth step."), (second, "B's fifth step.")):
+        new = int(data["steps-TOTAL_FORMS"])
+        data["steps-TOTAL_FORMS"] = new + 1
+        data[f"steps-{new}-position"] = new + 1
+        data[f"steps-{new}-text"] = text
+        data[f"steps-{new}-exercise"] = exercise.pk
+    assert admin_client.post(url, first).status_code == 302
+
+    response = admin_client.post(url, second)
+
+    assert response.status_code == 200
+    assert STALE_MESSAGE in response.content.decode()
+    assert list(exercise.steps.values_list("text", flat=True))[-1] == "A's fifth step."
+    assert exercise.steps.count() == 5
+
+
+@postgresql_only
+@pytest.mark.django_db(transaction=True)
+def test_two_editors_saving_at_once_one_saves_and_one_is_refused(admin_user, seeded):
+    exercise = Exercise.objects.get(slug="glute-bridges")
+    editors = {"A": Client(), "B": Client()}
+    for client in editors.values():
+        client.force_login(admin_user)
+    url, data = exercise_post_data(editors["A"], exercise)
+    new = int(data["steps-TOTAL_FORMS"])
+    start = threading.Barrier(2)
+    statuses = {}
+
+    def save(name):
+        form = {
+            **data,
+            "steps-TOTAL_FORMS": new + 1,
+            f"steps-{new}-position": new + 1,
+            f"steps-{new}-text": f"{name}'s fifth step.",
+            f"steps-{new}-exercise": exercise.pk,
+        }
+
+        def run():
+            start.wait(10)
+            statuses[name] = editors[name].post(url, form).status_code
+
+        return run
+
+    threads = [run_in_thread(save(name)) for name in editors]
+    for thread, errors in threads:
+        thread.join(30)
+        assert not errors
+
+    assert sorted(statuses.values()) == [200, 302]
+    [saved] = [name for name, status in statuses.items() if status == 302]
+    texts = list(exercise.steps.values_list("text", flat=True))
+    assert texts[-1] == f"{saved}'s fifth step."
+    assert len(texts) == 5
+
+
+def test_a_form_opened_after_the_other_save_saves(admin_client, seeded):
+    exercise = Exercise.objects.get(slug="glute-bridges")
+    url, first = exercise_post_data(admin_client, exercise)
+    first["summary"] = "First edit."
+    assert admin_client.post(url, first).status_code == 302
+    _, second = exercise_post_data(admin_client, exercise)  # reloaded
+    second["summary"] = "Second edit."
+
+    assert admin_client.post(url, second).status_code == 302
+
+    assert Exercise.objects.get(pk=exercise.pk).summary == "Second edit."
+
+
+def test_a_form_shown_again_for_another_error_still_saves(admin_client, seeded):
+    exercise = Exercise.objects.get(slug="hip-thrust")
+    url, data = exercise_post_data(admin_client, exercise)
+    data["sets_min"], data["sets_max"] = 3, 2
+    assert admin_client.post(url, data).status_code == 200  # the dose error
+
+    data["sets_min"], data["sets_max"] = 2, 4
+    response = admin_client.post(url, data)
+
+    assert response.status_code == 302, response.context["errors"]
+    assert Exercise.objects.get(pk=exercise.pk).sets_max == 4
+
+
+def test_every_save_makes_a_new_revision(seeded):
+    exercise = Exercise.objects.get(slug="glute-bridges")
+    before = exercise.revision
+    exercise.summary = "Changed."
+    exercise.save()
+    assert Exercise.objects.get(pk=exercise.pk).revision == before + 1
+
+
+# --- Text and deletions ----------------------------------------------------------------
+
+
+def test_a_muscle_name_with_a_control_character_is_refused_and_the_diagram_stays_xml(
+    admin_client, seeded
+):
+    muscle = Muscle.objects.get(slug="gluteus-maximus")
+    url = reverse("admin:exercises_muscle_change", args=[muscle.pk])
+    data = {
+        "name": "Gluteus\x01maximus",
+        "slug": muscle.slug,
+        "hip_role": muscle.hip_role,
+        "description": muscle.description,
+    }
+
+    response = admin_client.post(url, data)
+
+    assert response.status_code == 200
+    assert "Remove the control character U+0001" in response.content.decode()
+    assert Muscle.objects.get(pk=muscle.pk).name == "Gluteus maximus"
+    diagram = admin_client.get(
+        reverse("exercise-diagram", kwargs={"slug": "glute-bridges"})
+    )
+    assert "Gluteus maximus" in ET.fromstring(diagram.content).findtext(
+        "{http://www.w3.org/2000/svg}desc"
+    )
+
+
+def test_equipment_used_only_as_an_alternative_cannot_be_deleted(admin_client, seeded):
+    band = Equipment.objects.get(slug="loop-mini-band")
+    assert not band.exercise_links.exists()  # only ever an alternative
+    url = reverse("admin:exercises_equipment_delete", args=[band.pk])
+
+    page = admin_client.get(url).content.decode()
+    response = admin_client.post(url, {"post": "yes"})
+
+    assert "would require deleting the following protected related objects" in page
+    assert "Loop mini-band as an alternative to Dumbbell for Glute bridges" in page
+    assert response.status_code == 200
+    assert Equipment.objects.filter(pk=band.pk).exists()
+    dumbbell = ExerciseEquipment.objects.get(
+        exercise__slug="glute-bridges", equipment__slug="dumbbell"
+    )
+    assert list(dumbbell.alternatives.all()) == [band]
+
+
+def test_an_exercise_another_one_names_as_its_variant_cannot_be_deleted_alone(
+    admin_client, db
+):
+    harder = ExerciseFactory(name="Harder")
+    variation = VariationFactory(variant=harder, name="Go harder")
+    url = reverse("admin:exercises_exercise_delete", args=[harder.pk])
+
+    page = admin_client.get(url).content.decode()
+    response = admin_client.post(url, {"post": "yes"})
+
+    assert "would require deleting the following protected related objects" in page
+    assert "Go harder" in page
+    assert response.status_code == 200
+    assert Exercise.objects.filter(pk=harder.pk).exists()
+    assert Exercise.objects.get(pk=variation.exercise_id).variations.count() == 1
+
+
+def test_two_exercises_naming_each_other_are_deleted_together(admin_client, db):
+    first, second = ExerciseFactory(), ExerciseFactory()
+    VariationFactory(exercise=first, variant=second)
+    VariationFactory(exercise=second, variant=first)
+
+    response = admin_client.post(
+        reverse("admin:exercises_exercise_changelist"),
+        {
+            "action": "delete_selected",
+            "_selected_action": [first.pk, second.pk],
+            "post": "yes",
+        },
+    )
+
+    assert response.status_code == 302
+    assert not Exercise.objects.filter(pk__in=[first.pk, second.pk]).exists()

@@ -5,7 +5,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from exercises.dose import format_dose
-from exercises.models import ExerciseStep, Variation
+from exercises.models import ExerciseStep, Guideline, Variation
+from hipext.content.ordering import ordered_children_save
 from tests.factories import (
     ExerciseFactory,
     ExerciseStepFactory,
@@ -20,6 +21,48 @@ def test_two_steps_of_one_exercise_cannot_share_a_position():
     step = ExerciseStepFactory(position=1)
     with pytest.raises(IntegrityError), transaction.atomic():
         ExerciseStep.objects.create(exercise=step.exercise, position=1, text="Again.")
+
+
+@pytest.mark.parametrize("position", [1001, 30_000])
+def test_the_database_refuses_a_step_position_past_the_range(position):
+    step = ExerciseStepFactory(position=1)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ExerciseStep.objects.filter(pk=step.pk).update(position=position)
+
+
+@pytest.mark.parametrize("position", [1001, 30_000])
+def test_the_database_refuses_a_guideline_position_past_the_range(position):
+    guideline = Guideline.objects.create(
+        slug="g", title="G", text="Text.", position=1, source="Test."
+    )
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Guideline.objects.filter(pk=guideline.pk).update(position=position)
+
+
+def test_full_clean_names_the_position_range():
+    step = ExerciseStepFactory.build(exercise=ExerciseFactory(), position=30_000)
+    with pytest.raises(ValidationError, match="from 1 to 1000"):
+        step.full_clean()
+    step.position = 1000
+    step.full_clean()
+
+
+def test_steps_at_the_ends_of_the_range_swap_places():
+    # Moving rows are parked outside the range first: on PostgreSQL the parked value
+    # must still fit a smallint (32767), and on every database the range constraint.
+    exercise = ExerciseFactory()
+    first = ExerciseStepFactory(exercise=exercise, position=1, text="First.")
+    last = ExerciseStepFactory(exercise=exercise, position=1000, text="Last.")
+    first.position, last.position = 1000, 1
+
+    ordered_children_save(
+        queryset=exercise.steps.all(), instances=[first, last], parent=exercise
+    )
+
+    assert list(exercise.steps.values_list("position", "text")) == [
+        (1, "Last."),
+        (1000, "First."),
+    ]
 
 
 def test_step_positions_start_at_one():

@@ -186,3 +186,26 @@ def test_a_save_breaking_a_rule_shows_it_and_changes_nothing(
         == before
     )
     assert Routine.objects.get(pk=routine.pk).name == "Desk break routine"
+
+
+def test_a_stale_routine_form_is_refused_and_never_reverts_the_other_save(
+    admin_client, seeded
+):
+    routine = Routine.objects.get(slug="stability-ball")
+    url, stale = routine_post_data(admin_client, routine)
+    _, fresh = routine_post_data(admin_client, routine)
+    indexes = {position: _index_of(fresh, position) for position in (1, 2, 3)}
+    for position, index in indexes.items():
+        fresh[f"items-{index}-position"] = 4 - position
+    assert admin_client.post(url, fresh).status_code == 302
+    reversed_order = _exercises(routine)
+    stale["summary"] = "Editor B's summary."
+
+    response = admin_client.post(url, stale)
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Another editor saved this routine after you opened it" in page
+    assert f'<a href="{url}">' in page
+    assert _exercises(routine) == reversed_order
+    assert Routine.objects.get(pk=routine.pk).summary != "Editor B's summary."

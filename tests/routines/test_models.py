@@ -45,6 +45,8 @@ def test_per_side_override_can_turn_a_per_side_dose_off():
     "fields",
     [
         {"position": 0},
+        {"position": 1001},
+        {"position": 30_000},
         {"sets_min": 3, "sets_max": 2},
         {"sets_max": 3},
         {"reps_min": 0},

@@ -1,6 +1,7 @@
 """No lost data: the seed spares editors' work, exports round-trip, migrations reverse,
 and concurrent saves of one exercise's steps never interleave."""
 
+import json
 import os
 import threading
 import time
@@ -11,7 +12,7 @@ import dj_database_url
 import psycopg
 import pytest
 from django.apps import apps
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import connection, transaction
 
 from exercises.models import Exercise, ExerciseStep, Guideline
@@ -20,6 +21,7 @@ from hipext.content.ordering import ordered_children_save
 from hipext.content.seeding import content_export, content_seed
 from hipext.content.transfer import content_export_files
 from hipext.models import SeedRecord
+from tests.conftest import postgresql_only, run_in_thread
 from tests.factories import ExerciseFactory
 from tests.servers import PROJECT_DIR, server_env
 from tests.servers import manage as run_manage
@@ -154,9 +156,31 @@ def test_export_then_import_gives_identical_api_output(seeded, tmp_path, client)
     assert api_snapshot(client) == before
 
 
-def test_import_refuses_a_database_that_holds_content(seeded, tmp_path):
-    from django.core.management.base import CommandError
+@pytest.mark.django_db(transaction=True)
+def test_an_import_with_a_position_past_the_range_is_refused_whole(seeded, tmp_path):
+    call_command("export_content", str(tmp_path / "export"), verbosity=0)
+    (tmp_path / "export" / "positions.yaml").write_text(
+        "exercise_steps:\n  glute-bridges: [1, 2, 3, 30000]\n", encoding="utf-8"
+    )
+    content_delete()
 
+    with pytest.raises(CommandError, match="positions run from 1 to 1000"):
+        call_command("import_content", str(tmp_path / "export"), verbosity=0)
+
+    assert not Exercise.objects.exists()
+
+
+def test_overwrite_reseeds_an_exercise_with_a_step_at_the_last_position(seeded):
+    exercise = Exercise.objects.get(slug="glute-bridges")
+    last = exercise.steps.order_by("position").last()
+    ExerciseStep.objects.filter(pk=last.pk).update(position=1000, text="Edited.")
+
+    content_seed(overwrite=True)
+
+    assert list(exercise.steps.values_list("position", flat=True)) == [1, 2, 3, 4]
+
+
+def test_import_refuses_a_database_that_holds_content(seeded, tmp_path):
     call_command("export_content", str(tmp_path / "export"), verbosity=0)
     Exercise.objects.filter(slug="glute-bridges").update(summary="Changed since.")
 
@@ -202,14 +226,20 @@ def scratch_database_url(tmp_path):
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def test_every_project_migration_reverses_and_reapplies(scratch_database_url):
-    env = server_env(scratch_database_url)
+def manage_command(database_url):
+    """A function running ``manage.py`` commands on ``database_url``, giving stdout."""
+    env = server_env(database_url)
 
     def manage(*args):
         result = run_manage(*args, env=env, timeout=120)
         assert result.returncode == 0, result.stdout + result.stderr
         return result.stdout
 
+    return manage
+
+
+def test_every_project_migration_reverses_and_reapplies(scratch_database_url):
+    manage = manage_command(scratch_database_url)
     labels = project_apps_with_migrations()
     assert "exercises" in labels
     manage("migrate", "--no-input")
@@ -223,13 +253,66 @@ def test_every_project_migration_reverses_and_reapplies(scratch_database_url):
     manage("makemigrations", "--check", "--dry-run")
 
 
-# --- Concurrent saves of one exercise's steps ------------------------------------------
+OUT_OF_RANGE_SQL = """
+UPDATE exercises_exercisestep SET position = 30000 WHERE position = 4 AND exercise_id =
+    (SELECT id FROM exercises_exercise WHERE slug = 'glute-bridges');
+UPDATE exercises_guideline SET position = position + 5000 WHERE position = 1;
+UPDATE routines_routineitem SET position = 20000 WHERE position = 1 AND routine_id =
+    (SELECT id FROM routines_routine WHERE slug = 'stability-ball');
+"""
 
-postgresql_only = pytest.mark.skipif(
-    os.environ.get("DATABASE_URL", "").split(":")[0] not in {"postgres", "postgresql"},
-    reason="SQLite serializes all writers with one database lock and the test "
-    "database is not shared between threads, so it cannot run two saves at once",
-)
+POSITIONS_PRINT = """
+import json
+from exercises.models import ExerciseStep, Guideline
+from routines.models import RoutineItem
+print(json.dumps([
+    list(ExerciseStep.objects.filter(exercise__slug="glute-bridges")
+        .values_list("position", "text")),
+    list(Guideline.objects.values_list("position", "slug")),
+    list(RoutineItem.objects.filter(routine__slug="stability-ball")
+        .values_list("position", "exercise__slug")),
+]))
+"""
+
+
+def test_migrating_renumbers_positions_past_the_range_in_their_order(
+    scratch_database_url,
+):
+    # Before the range was checked an editor could save a step at 30000: the
+    # migration that adds the check renumbers such rows rather than fail on them.
+    manage = manage_command(scratch_database_url)
+    manage("migrate", "--no-input")
+    manage("seed")
+    old_steps, old_guidelines, old_items = json.loads(
+        manage("shell", "-v", "0", "-c", POSITIONS_PRINT)
+    )
+    manage("migrate", "routines", "0001", "--no-input")
+    manage("migrate", "exercises", "0002", "--no-input")
+    for statement in filter(str.strip, OUT_OF_RANGE_SQL.split(";")):
+        run = f"connection.cursor().execute({statement!r})"
+        manage("shell", "-v", "0", "-c", f"from django.db import connection\n{run}")
+
+    manage("migrate", "--no-input")
+
+    steps, guidelines, items = json.loads(
+        manage("shell", "-v", "0", "-c", POSITIONS_PRINT)
+    )
+    assert steps == old_steps  # 1, 2, 3, and the one at 30000 is 4 again
+    # The guideline moved past the end comes last; all count from 1 again.
+    assert guidelines == [
+        [position, slug]
+        for position, (_, slug) in enumerate(
+            [*old_guidelines[1:], old_guidelines[0]], start=1
+        )
+    ]
+    assert items == [
+        [1, old_items[1][1]],
+        [2, old_items[2][1]],
+        [3, old_items[0][1]],
+    ]
+
+
+# --- Concurrent saves of one exercise's steps ------------------------------------------
 
 
 def steps_of(exercise):
@@ -238,22 +321,6 @@ def steps_of(exercise):
         .order_by("position")
         .values_list("position", "text")
     )
-
-
-def run_in_thread(target):
-    errors = []
-
-    def run():
-        try:
-            target()
-        except Exception as error:
-            errors.append(error)
-        finally:
-            connection.close()
-
-    thread = threading.Thread(target=run)
-    thread.start()
-    return thread, errors
 
 
 @postgresql_only

@@ -1,0 +1,23 @@
+"""Each routine counts its saves, so the admin can refuse a form opened before one."""
+
+from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("routines", "0002_position_range"),
+    ]
+
+    operations = [
+        migrations.AddField(
+            model_name="routine",
+            name="revision",
+            field=models.PositiveIntegerField(
+                default=1,
+                editable=False,
+                help_text=(
+                    "Counts the saves; an admin form opened at an older one is refused."
+                ),
+            ),
+        ),
+    ]
