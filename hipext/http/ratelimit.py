@@ -77,7 +77,8 @@ def client_ip(request):
     With ``API_RATE_PROXY_COUNT = n`` the n-th address from the right of
     X-Forwarded-For is used: the one the outermost trusted proxy saw. Addresses to
     its left are client-supplied and never trusted. IPv6 clients are counted per /64,
-    the block one subscriber usually holds.
+    the block one subscriber usually holds; IPv4 clients that reach an IPv6 socket
+    (``::ffff:a.b.c.d`` behind a ``[::]`` bind) are counted by their IPv4 address.
     """
     address = request.META.get("REMOTE_ADDR", "")
     proxies = settings.API_RATE_PROXY_COUNT
@@ -88,6 +89,9 @@ def client_ip(request):
             address = hops[-min(proxies, len(hops))]
     if ":" in address:
         with contextlib.suppress(ValueError):
+            mapped = ipaddress.IPv6Address(address).ipv4_mapped
+            if mapped is not None:
+                return str(mapped)
             address = str(ipaddress.IPv6Network(f"{address}/64", strict=False))
     return address
 
