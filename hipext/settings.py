@@ -240,8 +240,10 @@ API_RESPONSE_CACHE_TIMEOUT = int(os.environ.get("API_RESPONSE_CACHE_TIMEOUT", "3
 # (0 turns it off); like a response, it is only used for the content version it was
 # counted at.
 API_COUNT_CACHE_TIMEOUT = int(os.environ.get("API_COUNT_CACHE_TIMEOUT", "3600"))
-# Seconds the cache keeps its copy of the content version before rereading the database.
-API_CONTENT_VERSION_TIMEOUT = int(os.environ.get("API_CONTENT_VERSION_TIMEOUT", "30"))
+# Seconds the cache keeps its copy of the content version before rereading the database:
+# the longest an edit can stay invisible when the cache missed its update (README "HTTP
+# caching"); one more query a second is all it costs.
+API_CONTENT_VERSION_TIMEOUT = int(os.environ.get("API_CONTENT_VERSION_TIMEOUT", "1"))
 # API paths whose responses depend on the code, not on the content: the schema and its
 # documentation pages get no content validators and are never kept in the response cache.
 API_CACHE_EXEMPT_PATHS = ("/api/schema", "/api/docs", "/api/redoc")

@@ -69,3 +69,32 @@ def test_allowed_hosts_come_from_the_environment():
     loaded = json.loads(result.stdout)
     assert loaded["debug"] is False
     assert loaded["hosts"] == ["api.example.org", "cdn.example.org"]
+
+
+def load_setting(name, **env):
+    """One setting, as a fresh process sees it under ``env`` (debug on)."""
+    clean = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("DJANGO_", "DATABASE_", "API_"))
+    }
+    probe = (
+        "import json, django; django.setup(); from django.conf import settings; "
+        f"print(json.dumps(getattr(settings, {name!r}), default=str))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe],
+        env=clean
+        | {"DJANGO_SETTINGS_MODULE": "hipext.settings", "DJANGO_DEBUG": "1"}
+        | env,
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(result.stdout)
+
+
+def test_content_version_copy_expires_within_the_readme_s_bound():
+    """README: an edit is visible on every server within 1 s, whatever Redis missed."""
+    assert load_setting("API_CONTENT_VERSION_TIMEOUT") == 1
