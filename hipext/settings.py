@@ -199,8 +199,10 @@ if os.environ.get("DJANGO_SECURE_PROXY_SSL_HEADER"):
     )
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
-# django-axes: lock out admin logins after repeated failures, per username and client IP
-# (REMOTE_ADDR: behind a proxy that is the proxy's address, so the lock is per username).
+# django-axes: lock out admin logins after repeated failures of one username from one
+# client address, of one address across usernames, and of one username across addresses
+# (hipext/http/lockout.py). The address is the rate limiter's: API_RATE_PROXY_COUNT
+# applies, and an IPv6 /64 is one address.
 INSTALLED_APPS += ["axes"]
 MIDDLEWARE += ["axes.middleware.AxesMiddleware"]
 AUTHENTICATION_BACKENDS = [
@@ -208,8 +210,16 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_FAILURE_LIMIT = int(os.environ.get("DJANGO_AXES_FAILURE_LIMIT", "5"))
+ADMIN_LOCKOUT_ADDRESS_LIMIT = int(
+    os.environ.get("DJANGO_AXES_ADDRESS_FAILURE_LIMIT", "20")
+)
+ADMIN_LOCKOUT_USERNAME_LIMIT = int(
+    os.environ.get("DJANGO_AXES_USERNAME_FAILURE_LIMIT", "10")
+)
 AXES_COOLOFF_TIME = float(os.environ.get("DJANGO_AXES_COOLOFF_HOURS", "1"))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address", "username"]
+AXES_HANDLER = "hipext.http.lockout.LockoutHandler"
+AXES_CLIENT_IP_CALLABLE = "hipext.http.lockout.lockout_client_ip"
 AXES_RESET_ON_SUCCESS = True
 
 # --- Cache ---------------------------------------------------------------------------
