@@ -326,3 +326,19 @@ def test_keys_are_issued_revoked_and_deleted_while_the_cache_is_down(
     assert APIKey.objects.filter(name="Next app").exists()
     assert "Cannot drop the cached record of API key" in caplog.text
     assert "Cannot refresh the cached record of API key" in caplog.text
+
+
+@pytest.mark.parametrize("scheme", ["Bearer", "Token", "Basic"])
+def test_authorization_in_another_scheme_is_refused_with_401(
+    limited, client, issued_key, scheme
+):
+    """A valid key in the wrong scheme is never served as anonymous without a word."""
+    _, key = issued_key
+
+    response = client.get(PING, HTTP_AUTHORIZATION=f"{scheme} {key}")
+
+    assert response.status_code == 401
+    assert response.headers["WWW-Authenticate"] == 'Api-Key realm="hipext"'
+    assert response.headers["Cache-Control"] == "no-store"
+    assert response.headers["RateLimit-Limit"] == "2", "counted as anonymous"
+    assert "Authorization: Api-Key <key>" in response.json()["detail"]

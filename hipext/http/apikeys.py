@@ -2,7 +2,9 @@
 
 Keys are issued in the admin (djangorestframework-api-key); only their hashes are kept.
 A key is sent as ``Authorization: Api-Key <key>`` or ``X-Api-Key: <key>``; the rate
-limiter (hipext.http.ratelimit) counts a valid key's requests against the key's limit.
+limiter (hipext.http.ratelimit) counts a valid key's requests against the key's limit,
+and refuses an ``Authorization`` header in any other scheme (a key sent as a Bearer
+token would otherwise be served as anonymous without a word).
 """
 
 import logging
@@ -32,6 +34,18 @@ def api_key_from_request(request):
         if keyword.lower() == KEYWORD:
             return key.strip()
     return request.META.get("HTTP_X_API_KEY", "").strip() or None
+
+
+def api_key_scheme_problem(request):
+    """Why the ``Authorization`` header is refused, or ``None``: another scheme."""
+    authorization = request.META.get("HTTP_AUTHORIZATION", "")
+    keyword = authorization.strip().partition(" ")[0]
+    if not keyword or keyword.lower() == KEYWORD:
+        return None
+    return (
+        "Only the Api-Key scheme is accepted: send the API key as "
+        "'Authorization: Api-Key <key>' or 'X-Api-Key: <key>'."
+    )
 
 
 def _record_cache_key(prefix):

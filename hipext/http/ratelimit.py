@@ -25,7 +25,7 @@ from django.core.cache.backends.redis import RedisCache
 
 from hipext.api.problems import ProblemResponse
 
-from .apikeys import api_key_check, api_key_from_request
+from .apikeys import api_key_check, api_key_from_request, api_key_scheme_problem
 from .paths import is_rate_limited_path
 
 logger = logging.getLogger(__name__)
@@ -139,8 +139,8 @@ class RateLimitMiddleware:
             return self.get_response(request)
         request.api_key_prefix = None
         now = time.time()
-        key = api_key_from_request(request)
-        problem = None
+        problem = api_key_scheme_problem(request)
+        key = None if problem else api_key_from_request(request)
         if key is not None:
             try:
                 problem = api_key_check(key, now)
