@@ -15,6 +15,7 @@ from rest_framework_api_key.models import APIKey
 
 from hipext.api.problems import PROBLEM_CONTENT_TYPE
 from hipext.http import apikeys
+from tests.factories import full_exercise
 
 PING = "/api/test-ping"
 
@@ -342,3 +343,32 @@ def test_authorization_in_another_scheme_is_refused_with_401(
     assert response.headers["Cache-Control"] == "no-store"
     assert response.headers["RateLimit-Limit"] == "2", "counted as anonymous"
     assert "Authorization: Api-Key <key>" in response.json()["detail"]
+
+
+def test_keyed_and_anonymous_reads_share_one_cacheable_representation(
+    limited, client, issued_key
+):
+    """README: a CDN may serve a keyed response to anyone; only RateLimit-* differ."""
+    api_key, key = issued_key
+    full_exercise(slug="glute-bridge")
+
+    keyed = client.get("/api/exercises", **with_key(key))  # fills the response cache
+    anonymous = client.get("/api/exercises")
+
+    assert keyed.status_code == anonymous.status_code == 200
+    assert keyed.content == anonymous.content
+    assert keyed.headers["ETag"] == anonymous.headers["ETag"]
+    assert keyed.headers["Cache-Control"].startswith("public")
+    vary = keyed.headers["Vary"].lower()
+    assert "authorization" not in vary
+    assert "x-api-key" not in vary
+    # Nothing of the key in what a shared cache keeps.
+    shared = keyed.content.decode() + str(
+        {k: v for k, v in keyed.headers.items() if not k.startswith("RateLimit")}
+    )
+    assert api_key.prefix not in shared
+    # The rate-limit headers are the requester's, never the response cache's.
+    assert (keyed.headers["RateLimit-Limit"], anonymous.headers["RateLimit-Limit"]) == (
+        "5",
+        "2",
+    )
