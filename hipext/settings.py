@@ -166,11 +166,36 @@ LOGGING = {
 # (README "Production"; tests/test_outages.py, tests/test_deploy.py)
 
 # Fail fast when PostgreSQL is down: requests answer 503 instead of hanging. libpq and
-# psycopg round values below 2 seconds up to 2.
+# psycopg round connect timeouts below 2 seconds up to 2.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = int(
-        os.environ.get("DATABASE_CONNECT_TIMEOUT", "2")
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    _options["connect_timeout"] = int(os.environ.get("DATABASE_CONNECT_TIMEOUT", "2"))
+    # A host that stops answering on an open connection (crashed, cut off): the kernel
+    # gives up on a query nobody acknowledges after tcp_user_timeout, and keepalives
+    # find an idle connection's dead peer. Neither notices a server process that is
+    # stopped while its host still answers for it.
+    _options.update(
+        keepalives=1,
+        keepalives_idle=int(os.environ.get("DATABASE_KEEPALIVES_IDLE", "5")),
+        keepalives_interval=int(os.environ.get("DATABASE_KEEPALIVES_INTERVAL", "1")),
+        keepalives_count=int(os.environ.get("DATABASE_KEEPALIVES_COUNT", "3")),
+        tcp_user_timeout=round(
+            float(os.environ.get("DATABASE_TCP_USER_TIMEOUT", "2")) * 1000
+        ),
     )
+    # A statement that runs, or waits for a lock, longer than this is cancelled by the
+    # server: the request answers 503 instead of holding its worker. 0 sets none (a
+    # pooler that refuses startup options: set it on the database role instead).
+    _statement_timeout = round(
+        float(os.environ.get("DATABASE_STATEMENT_TIMEOUT", "5")) * 1000
+    )
+    if _statement_timeout > 0:
+        _options["options"] = " ".join(
+            filter(
+                None,
+                [_options.get("options"), f"-c statement_timeout={_statement_timeout}"],
+            )
+        )
 
 # Secure by default whenever debug is off; each can be turned off for a deployment that
 # needs it (e.g. plain-HTTP health probes behind a load balancer are exempt below).
