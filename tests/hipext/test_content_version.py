@@ -22,12 +22,13 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def redis_cache(settings):
-    """The default cache on Redis (the test database number), emptied around the test."""
+    """The default cache on a Redis database of its own, emptied around the test."""
     require_redis()
     settings.CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": "redis://127.0.0.1:6379/3",
+            # Apart from the numbers other tests flush (3, 4), should they run alongside.
+            "LOCATION": "redis://127.0.0.1:6379/7",
             "KEY_PREFIX": "hipext-version-test",
         }
     }
