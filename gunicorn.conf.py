@@ -26,8 +26,15 @@ errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 access_log_format = '%(h)s "%(r)s" %(s)s %(B)s %(L)ss "%(a)s"'
 
-# Addresses of the proxies allowed to set X-Forwarded-* (the load balancer).
-forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+# Addresses of the proxies allowed to say a request came over HTTPS (README "Behind a
+# proxy"): none unless the deployment names them, since a client that reaches gunicorn
+# directly (or through a proxy that passes the header on) could claim HTTPS itself.
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "")
+# Only X-Forwarded-Proto, which every proxy sets; gunicorn's default also takes
+# X-Forwarded-Ssl and X-Forwarded-Protocol, which a proxy that sets only -Proto passes
+# through from the client. None at all without named proxies: gunicorn trusts every
+# peer of a UNIX socket, whatever forwarded_allow_ips says.
+secure_scheme_headers = {"X-FORWARDED-PROTO": "https"} if forwarded_allow_ips else {}
 
 # No runtime control socket: nothing uses it, and several instances on one host would
 # share its default path.

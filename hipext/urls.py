@@ -2,15 +2,12 @@
 
 from django.contrib import admin
 from django.urls import include, path, re_path
-from drf_spectacular.views import (
-    SpectacularAPIView,
-    SpectacularRedocView,
-    SpectacularSwaggerView,
-)
+from drf_spectacular.views import SpectacularRedocView, SpectacularSwaggerView
 
 from exercises.urls import router as exercises_router
 from routines.urls import router as routines_router
 
+from .api.docs import SchemaView
 from .api.routers import api_root_view
 from .http import health
 
@@ -29,7 +26,7 @@ urlpatterns = [
         ),
         name="api-root",
     ),
-    re_path(r"^api/schema/?$", SpectacularAPIView.as_view(), name="schema"),
+    re_path(r"^api/schema/?$", SchemaView.as_view(), name="schema"),
     re_path(
         r"^api/docs/?$",
         # No OPTIONS metadata: DRF would render it with the page's HTML renderer

@@ -5,7 +5,13 @@ import logging
 from django.conf import settings
 from django.core.cache import caches
 
-from .version import CACHE_ALIAS, VERSION_KEY, content_version_refill, key_digest
+from .version import (
+    CACHE_ALIAS,
+    VERSION_KEY,
+    content_version_refill,
+    key_digest,
+    version_unpack,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -36,7 +42,7 @@ def cached_count(queryset):
     except Exception:
         logger.warning("Cache unreachable; counting in the database", exc_info=True)
         return queryset.count()
-    version = found.get(VERSION_KEY) or content_version_refill(cache)
+    version = version_unpack(found.get(VERSION_KEY)) or content_version_refill(cache)
     stored = found.get(key)
     if stored is not None and stored[0] == version:
         return stored[1]

@@ -4,11 +4,16 @@ Every change to published content (a save, delete or many-to-many change of any 
 of the content apps, whether made in the admin, a service, the seed or a shell) bumps
 the single ``ContentVersion`` row inside the writing transaction. The database is the
 source of truth; the shared cache (Redis in production) keeps a copy so that a request
-reads the version without touching the database. A change drops that copy at once and
-again after its transaction commits, so every process and server sees the new version
-on its next request. The copy also expires after ``API_CONTENT_VERSION_TIMEOUT``
-seconds, which bounds staleness if a reader refills it from a snapshot taken just before
-a commit (or, without Redis, in processes other than the writer's).
+reads the version without touching the database. A change drops that copy at once and,
+once its transaction commits, stores the committed version in its place, so every
+process and server sees the change on its next request.
+
+The copy only ever moves forward: a request that read the database just before a commit
+and stores what it read just after cannot put an older version over a newer one (on
+Redis the comparison and the store are one script; in process memory, one lock). The
+copy also expires after ``API_CONTENT_VERSION_TIMEOUT`` seconds, which bounds how long
+it can stay behind when the store after a commit fails (Redis unreachable at that
+moment) or, without Redis, in processes other than the writer's.
 
 HTTP validators and the response cache (hipext.http.caching) and the pagination count
 cache (hipext.content.counts) are derived from it.
@@ -16,10 +21,13 @@ cache (hipext.content.counts) are derived from it.
 
 import hashlib
 import logging
+import threading
+from datetime import UTC, datetime, timedelta
 
 from django.apps import apps
 from django.conf import settings
 from django.core.cache import caches
+from django.core.cache.backends.redis import RedisCache
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, connections, transaction
 from django.db.models import F
 from django.db.models.functions import Now
@@ -31,13 +39,50 @@ from .apps import content_models
 
 logger = logging.getLogger(__name__)
 
-VERSION_KEY = "hipext:content-version"
+# The copy is one integer (see _version_pack); the name changed with that format, so
+# that servers of the previous release, which store a pair, never read it.
+VERSION_KEY = "hipext:content-version:2"
 CACHE_ALIAS = "default"
+
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND = timedelta(microseconds=1)
+# The cached copy: the number in the high digits, the change time in microseconds since
+# the epoch in the low 17 (enough until the year 5138), so that Redis compares two
+# copies as integers. Cache backends store an int as its digits, unpickled.
+TIME_DIGITS = 10**17
+
+# Stores the packed version (ARGV[1], digits) unless the copy is already at least as
+# new; digit strings without leading zeros compare by length, then character by
+# character. Anything else found there (a copy in another format) is replaced.
+STORE_IF_NEWER = """
+local current = redis.call('GET', KEYS[1])
+if current and string.match(current, '^%d+$') and (#current > #ARGV[1]
+    or (#current == #ARGV[1] and current >= ARGV[1])) then
+  return 0
+end
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+return 1
+"""
+
+_store_lock = threading.Lock()
 
 
 def key_digest(text):
     """A short, stable digest of ``text`` for cache keys and validators."""
     return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+
+
+def _version_pack(version):
+    number, changed_at = version
+    return number * TIME_DIGITS + round(changed_at * 1_000_000)
+
+
+def version_unpack(value):
+    """The ``(number, changed_at timestamp)`` a cached copy holds, or ``None``."""
+    if type(value) is not int:
+        return None
+    number, micros = divmod(value, TIME_DIGITS)
+    return (number, micros / 1_000_000)
 
 
 def content_version_row(using=DEFAULT_DB_ALIAS):
@@ -52,25 +97,56 @@ def content_version_row(using=DEFAULT_DB_ALIAS):
         version, _ = ContentVersion.objects.using(using).get_or_create(pk=1)
         row = (version.number, version.changed_at)
     number, changed_at = row
-    return (number, changed_at.timestamp())
+    # Whole microseconds, exactly as a cached copy gives them back.
+    return (number, ((changed_at - EPOCH) // _MICROSECOND) / 1_000_000)
 
 
 def content_version():
     """The current ``(number, changed_at timestamp)``, from the cache when it has it."""
     cache = caches[CACHE_ALIAS]
-    version = cache.get(VERSION_KEY)
+    version = version_unpack(cache.get(VERSION_KEY))
     if version is None:
         version = content_version_refill(cache)
     return version
 
 
 def content_version_refill(cache):
+    """The version from the database, stored in ``cache`` unless it has a newer one."""
     version = content_version_row()
     try:
-        cache.set(VERSION_KEY, version, settings.API_CONTENT_VERSION_TIMEOUT)
+        _version_store(cache, version)
     except Exception:  # An unreachable cache must not fail the request.
         logger.warning("Cannot store the content version in the cache", exc_info=True)
     return version
+
+
+def _redis_client(cache):
+    """The redis-py client behind a Redis cache backend, or ``None``."""
+    if isinstance(cache, RedisCache):  # Django's backend
+        return cache._cache.get_client(write=True)
+    client = getattr(cache, "client", None)  # django-redis
+    if hasattr(client, "get_client"):
+        return client.get_client(write=True)
+    return None
+
+
+def _version_store(cache, version):
+    """Store ``version`` as the copy, unless the copy is as new or newer already."""
+    timeout = settings.API_CONTENT_VERSION_TIMEOUT
+    if timeout <= 0:
+        return
+    packed = _version_pack(version)
+    redis = _redis_client(cache)
+    if redis is not None:
+        key = cache.make_and_validate_key(VERSION_KEY)
+        redis.eval(STORE_IF_NEWER, 1, key, packed, int(timeout * 1000))
+        return
+    # Other caches: atomic within this process, which is all that process memory (the
+    # cache without Redis) is shared by.
+    with _store_lock:
+        current = cache.get(VERSION_KEY)
+        if type(current) is not int or current < packed:
+            cache.set(VERSION_KEY, packed, timeout)
 
 
 def _version_forget():
@@ -79,6 +155,16 @@ def _version_forget():
     except Exception:
         # The change itself is saved; servers see it when the copy expires.
         logger.warning("Cannot drop the cached content version", exc_info=True)
+
+
+def _version_publish(using):
+    """After a commit: the committed version as the copy, over any older one."""
+    try:
+        _version_store(caches[CACHE_ALIAS], content_version_row(using))
+    except Exception:
+        # The change itself is saved; servers see it when the copy expires.
+        logger.warning("Cannot store the committed content version", exc_info=True)
+        _version_forget()
 
 
 def content_changed(*, using=DEFAULT_DB_ALIAS):
@@ -102,10 +188,10 @@ def content_changed(*, using=DEFAULT_DB_ALIAS):
             ContentVersion.objects.using(using).filter(pk=1).update(
                 number=F("number") + 1, changed_at=Now()
             )
-    # Now, so that this process (and this transaction) sees the change at once; and
-    # after commit, in case another process refilled the copy before the commit.
+    # Dropped now, so that this process (and this transaction) sees the change at once;
+    # replaced after the commit, over whatever another process refilled meanwhile.
     _version_forget()
-    transaction.on_commit(_version_forget, using=using)
+    transaction.on_commit(lambda: _version_publish(using), using=using)
 
 
 def _on_content_saved_or_deleted(sender, using, **kwargs):

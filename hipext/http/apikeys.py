@@ -2,16 +2,24 @@
 
 Keys are issued in the admin (djangorestframework-api-key); only their hashes are kept.
 A key is sent as ``Authorization: Api-Key <key>`` or ``X-Api-Key: <key>``; the rate
-limiter (hipext.http.ratelimit) counts a valid key's requests against the key's limit.
+limiter (hipext.http.ratelimit) counts a valid key's requests against the key's limit,
+and refuses an ``Authorization`` header in any other scheme (a key sent as a Bearer
+token would otherwise be served as anonymous without a word).
 """
+
+import logging
 
 from django.conf import settings
 from django.core.cache import caches
+from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from rest_framework_api_key.models import APIKey
 
+logger = logging.getLogger(__name__)
+
 # How long a key's verification data stays in the cache; saving or deleting the key
-# (revoking it in the admin) drops it at once, so this only bounds stale expiry dates.
+# (revoking it in the admin) replaces it once the change commits, so this only bounds
+# stale expiry dates, and staleness after a save that could not reach the cache.
 KEY_RECORD_TIMEOUT = 300
 KEY_RECORD_MISSING = "missing"
 KEYWORD = "api-key"
@@ -28,8 +36,32 @@ def api_key_from_request(request):
     return request.META.get("HTTP_X_API_KEY", "").strip() or None
 
 
+def api_key_scheme_problem(request):
+    """Why the ``Authorization`` header is refused, or ``None``: another scheme."""
+    authorization = request.META.get("HTTP_AUTHORIZATION", "")
+    keyword = authorization.strip().partition(" ")[0]
+    if not keyword or keyword.lower() == KEYWORD:
+        return None
+    return (
+        "Only the Api-Key scheme is accepted: send the API key as "
+        "'Authorization: Api-Key <key>' or 'X-Api-Key: <key>'."
+    )
+
+
 def _record_cache_key(prefix):
     return f"apikey:{prefix}"
+
+
+def _record_from_database(prefix):
+    row = (
+        APIKey.objects.filter(prefix=prefix)
+        .values_list("hashed_key", "revoked", "expiry_date")
+        .first()
+    )
+    if row is None:
+        return KEY_RECORD_MISSING
+    hashed_key, revoked, expiry = row
+    return (hashed_key, revoked, expiry.timestamp() if expiry else None)
 
 
 def api_key_record(prefix):
@@ -38,27 +70,47 @@ def api_key_record(prefix):
     cache_key = _record_cache_key(prefix)
     record = cache.get(cache_key)
     if record is None:
-        row = (
-            APIKey.objects.filter(prefix=prefix)
-            .values_list("hashed_key", "revoked", "expiry_date")
-            .first()
-        )
-        if row is None:
-            record = KEY_RECORD_MISSING
-        else:
-            hashed_key, revoked, expiry = row
-            record = (hashed_key, revoked, expiry.timestamp() if expiry else None)
-        cache.set(cache_key, record, KEY_RECORD_TIMEOUT)
+        record = _record_from_database(prefix)
+        # Added, never overwritten: if a save of the key committed after this read,
+        # its after-commit refresh (below) is already there and must stay.
+        cache.add(cache_key, record, KEY_RECORD_TIMEOUT)
     return record
 
 
-def api_key_record_forget(sender, instance, **kwargs):
+def _record_forget(prefix):
+    try:
+        caches[settings.API_RATE_CACHE].delete(_record_cache_key(prefix))
+    except Exception:
+        # The save itself must succeed (a revocation above all); the cached record
+        # expires within KEY_RECORD_TIMEOUT.
+        logger.warning(
+            "Cannot drop the cached record of API key %s", prefix, exc_info=True
+        )
+
+
+def _record_refresh(prefix):
+    try:
+        caches[settings.API_RATE_CACHE].set(
+            _record_cache_key(prefix), _record_from_database(prefix), KEY_RECORD_TIMEOUT
+        )
+    except Exception:
+        logger.warning(
+            "Cannot refresh the cached record of API key %s", prefix, exc_info=True
+        )
+        _record_forget(prefix)
+
+
+def api_key_record_forget(sender, instance, using, **kwargs):
     """Revoking, changing or deleting a key takes effect on the next request."""
-    caches[settings.API_RATE_CACHE].delete(_record_cache_key(instance.prefix))
+    prefix = instance.prefix
+    # At once, for the rest of this transaction; and once it commits, the committed
+    # row over whatever a request on another server cached from a read before it.
+    _record_forget(prefix)
+    transaction.on_commit(lambda: _record_refresh(prefix), using=using)
 
 
 def api_key_signals_connect():
-    """Drop a key's cached record whenever the key is saved or deleted."""
+    """Refresh a key's cached record whenever the key is saved or deleted."""
     post_save.connect(api_key_record_forget, sender=APIKey)
     post_delete.connect(api_key_record_forget, sender=APIKey)
 

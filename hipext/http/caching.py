@@ -28,6 +28,7 @@ from hipext.content.version import (
     content_version_refill,
     content_version_row,
     key_digest,
+    version_unpack,
 )
 
 from .paths import is_api_path, is_under
@@ -102,7 +103,8 @@ class ApiCachingMiddleware:
         if found is None:
             version = content_version_row()
         else:
-            version = found.get(VERSION_KEY) or content_version_refill(cache)
+            version = version_unpack(found.get(VERSION_KEY))
+            version = version or content_version_refill(cache)
         token = f"{version[0]}:{version[1]}"
         etag = f'"{key_digest(token + chr(10) + identity)}"'
         last_modified = int(version[1])

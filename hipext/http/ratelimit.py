@@ -26,7 +26,7 @@ from django_redis.cache import RedisCache
 
 from hipext.api.problems import ProblemResponse
 
-from .apikeys import api_key_check, api_key_from_request
+from .apikeys import api_key_check, api_key_from_request, api_key_scheme_problem
 from .paths import is_rate_limited_path
 
 logger = logging.getLogger(__name__)
@@ -78,7 +78,8 @@ def client_ip(request):
     With ``API_RATE_PROXY_COUNT = n`` the n-th address from the right of
     X-Forwarded-For is used: the one the outermost trusted proxy saw. Addresses to
     its left are client-supplied and never trusted. IPv6 clients are counted per /64,
-    the block one subscriber usually holds.
+    the block one subscriber usually holds; IPv4 clients that reach an IPv6 socket
+    (``::ffff:a.b.c.d`` behind a ``[::]`` bind) are counted by their IPv4 address.
     """
     address = request.META.get("REMOTE_ADDR", "")
     proxies = settings.API_RATE_PROXY_COUNT
@@ -89,6 +90,9 @@ def client_ip(request):
             address = hops[-min(proxies, len(hops))]
     if ":" in address:
         with contextlib.suppress(ValueError):
+            mapped = ipaddress.IPv6Address(address).ipv4_mapped
+            if mapped is not None:
+                return str(mapped)
             address = str(ipaddress.IPv6Network(f"{address}/64", strict=False))
     return address
 
@@ -136,8 +140,8 @@ class RateLimitMiddleware:
             return self.get_response(request)
         request.api_key_prefix = None
         now = time.time()
-        key = api_key_from_request(request)
-        problem = None
+        problem = api_key_scheme_problem(request)
+        key = None if problem else api_key_from_request(request)
         if key is not None:
             try:
                 problem = api_key_check(key, now)

@@ -69,3 +69,78 @@ def test_allowed_hosts_come_from_the_environment():
     loaded = json.loads(result.stdout)
     assert loaded["debug"] is False
     assert loaded["hosts"] == ["api.example.org", "cdn.example.org"]
+
+
+def load_setting(name, **env):
+    """One setting, as a fresh process sees it under ``env`` (debug on)."""
+    clean = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("DJANGO_", "DATABASE_", "API_"))
+    }
+    probe = (
+        "import json, django; django.setup(); from django.conf import settings; "
+        f"print(json.dumps(getattr(settings, {name!r}), default=str))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe],
+        env=clean
+        | {"DJANGO_SETTINGS_MODULE": "hipext.settings", "DJANGO_DEBUG": "1"}
+        | env,
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(result.stdout)
+
+
+def test_content_version_copy_expires_within_the_readme_s_bound():
+    """README: an edit is visible on every server within 1 s, whatever Redis missed."""
+    assert load_setting("API_CONTENT_VERSION_TIMEOUT") == 1
+
+
+POSTGRES_URL = "postgres://someone@db.example:5432/content"
+
+
+def test_postgresql_connections_bound_a_dead_host_and_a_stuck_statement():
+    """README "Production": TCP timeouts, keepalives and a statement timeout."""
+    options = load_setting("DATABASES", DATABASE_URL=POSTGRES_URL)["default"]["OPTIONS"]
+
+    assert options == {
+        "connect_timeout": 2,
+        "keepalives": 1,
+        "keepalives_idle": 5,
+        "keepalives_interval": 1,
+        "keepalives_count": 3,
+        "tcp_user_timeout": 2000,
+        "options": "-c statement_timeout=5000",
+    }
+
+
+def test_postgresql_timeouts_come_from_the_environment():
+    options = load_setting(
+        "DATABASES",
+        DATABASE_URL=POSTGRES_URL + "?options=-c%20search_path%3Dcontent",
+        DATABASE_STATEMENT_TIMEOUT="1.5",
+        DATABASE_TCP_USER_TIMEOUT="4",
+        DATABASE_KEEPALIVES_IDLE="30",
+        DATABASE_KEEPALIVES_INTERVAL="5",
+        DATABASE_KEEPALIVES_COUNT="2",
+    )["default"]["OPTIONS"]
+
+    assert options["options"] == "-c search_path=content -c statement_timeout=1500"
+    assert options["tcp_user_timeout"] == 4000
+    assert (
+        options["keepalives_idle"],
+        options["keepalives_interval"],
+        options["keepalives_count"],
+    ) == (30, 5, 2)
+
+
+def test_a_statement_timeout_of_0_sets_none():
+    options = load_setting(
+        "DATABASES", DATABASE_URL=POSTGRES_URL, DATABASE_STATEMENT_TIMEOUT="0"
+    )["default"]["OPTIONS"]
+
+    assert "options" not in options

@@ -97,3 +97,43 @@ def test_exercise_responses_carry_an_example(schema):
         value = example["value"]
         exercise = value["results"][0] if "results" in value else value
         assert exercise["slug"] == "standing-kickbacks"
+
+
+# --- The schema view's own query parameters -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("query", "name"),
+    [
+        ("version=%00", "version"),
+        ("version=%0D%0ASet-Cookie:%20x=1", "version"),
+        ("version=2.0", "version"),
+        ("format=xml", "format"),
+        ("lang=xx", "lang"),
+        ("lang=%00", "lang"),
+        ("formats=json", "formats"),
+    ],
+)
+def test_schema_view_refuses_bad_query_parameters_with_400(client, db, query, name):
+    response = client.get(f"/api/schema?{query}")
+
+    assert response.status_code == 400
+    assert response.headers["Content-Type"] == "application/problem+json"
+    assert name in response.json()["errors"]
+    assert "Content-Disposition" not in response.headers
+
+
+@pytest.mark.parametrize(
+    ("query", "content_type"),
+    [
+        ("", "application/vnd.oai.openapi; charset=utf-8"),
+        ("format=json", "application/vnd.oai.openapi+json"),
+        ("format=yaml", "application/vnd.oai.openapi; charset=utf-8"),
+        ("lang=de", "application/vnd.oai.openapi; charset=utf-8"),
+    ],
+)
+def test_schema_view_serves_its_formats_and_languages(client, db, query, content_type):
+    response = client.get(f"/api/schema?{query}")
+
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == content_type

@@ -2,15 +2,20 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.messages import get_messages
+from django.core.cache import cache, caches
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from rest_framework_api_key.models import APIKey
 
 from hipext.api.problems import PROBLEM_CONTENT_TYPE
+from hipext.http import apikeys
+from tests.factories import full_exercise
 
 PING = "/api/test-ping"
 
@@ -223,3 +228,142 @@ def test_key_grants_no_write_access(limited, client, issued_key):
     assert response.headers["Allow"] == "GET, HEAD, OPTIONS"
     assert response.headers["Content-Type"] == PROBLEM_CONTENT_TYPE
     assert response.headers["RateLimit-Limit"] == "5"
+
+
+# --- Revocation races the cache: the record a request read before the commit ---------
+
+
+def test_record_cached_by_a_request_before_the_commit_is_replaced_after_it(
+    limited, client, issued_key, django_capture_on_commit_callbacks
+):
+    api_key, key = issued_key
+    before = apikeys.api_key_record(api_key.prefix)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        api_key.revoked = True
+        api_key.save()
+        # A request on another server read the row before this commit and caches it.
+        cache.set(f"apikey:{api_key.prefix}", before, apikeys.KEY_RECORD_TIMEOUT)
+
+    assert client.get(PING, **with_key(key)).status_code == 401
+
+
+def test_record_read_before_the_commit_and_cached_after_it_is_not_kept(
+    limited, client, issued_key, django_capture_on_commit_callbacks, monkeypatch
+):
+    """A request reads the key's row, the revocation commits, then the request caches."""
+    api_key, key = issued_key
+    memory = caches[settings.API_RATE_CACHE]
+    revoked = []
+
+    def revoke_first(write):
+        def write_after_the_revocation(cache_key, *args, **kwargs):
+            if cache_key.startswith("apikey:") and not revoked:
+                revoked.append(True)
+                with django_capture_on_commit_callbacks(execute=True):
+                    fresh = APIKey.objects.get(pk=api_key.pk)
+                    fresh.revoked = True
+                    fresh.save()
+            return write(cache_key, *args, **kwargs)
+
+        return write_after_the_revocation
+
+    for name in ("set", "add"):
+        monkeypatch.setattr(memory, name, revoke_first(getattr(memory, name)))
+
+    assert client.get(PING, **with_key(key)).status_code == 200  # read before
+    assert revoked
+    assert APIKey.objects.get(pk=api_key.pk).revoked
+
+    assert client.get(PING, **with_key(key)).status_code == 401
+
+
+def cache_down(settings):
+    """The cache the key records live in now refuses connections (Redis down)."""
+    settings.CACHES = {
+        **settings.CACHES,
+        settings.API_RATE_CACHE: {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/3",
+        },
+    }
+
+
+def test_keys_are_issued_revoked_and_deleted_while_the_cache_is_down(
+    settings, issued_key, caplog, django_capture_on_commit_callbacks
+):
+    api_key, _ = issued_key
+    admin = get_user_model().objects.create_superuser("editor", "e@example.org", "pw")
+    client = Client(raise_request_exception=False)
+    client.force_login(admin)
+    cache_down(settings)
+
+    def post(url, data):
+        # Committed, so the after-commit refresh meets the dead cache too.
+        with django_capture_on_commit_callbacks(execute=True):
+            return client.post(url, data)
+
+    revoked = post(
+        reverse("admin:rest_framework_api_key_apikey_change", args=[api_key.pk]),
+        {"name": api_key.name, "revoked": "on"},
+    )
+    revoked_row = APIKey.objects.get(pk=api_key.pk)
+    deleted = post(
+        reverse("admin:rest_framework_api_key_apikey_delete", args=[api_key.pk]),
+        {"post": "yes"},
+    )
+    created = post(
+        reverse("admin:rest_framework_api_key_apikey_add"), {"name": "Next app"}
+    )
+
+    assert [revoked.status_code, deleted.status_code, created.status_code] == [302] * 3
+    assert revoked_row.revoked
+    assert not APIKey.objects.filter(pk=api_key.pk).exists()
+    assert APIKey.objects.filter(name="Next app").exists()
+    assert "Cannot drop the cached record of API key" in caplog.text
+    assert "Cannot refresh the cached record of API key" in caplog.text
+
+
+@pytest.mark.parametrize("scheme", ["Bearer", "Token", "Basic"])
+def test_authorization_in_another_scheme_is_refused_with_401(
+    limited, client, issued_key, scheme
+):
+    """A valid key in the wrong scheme is never served as anonymous without a word."""
+    _, key = issued_key
+
+    response = client.get(PING, HTTP_AUTHORIZATION=f"{scheme} {key}")
+
+    assert response.status_code == 401
+    assert response.headers["WWW-Authenticate"] == 'Api-Key realm="hipext"'
+    assert response.headers["Cache-Control"] == "no-store"
+    assert response.headers["RateLimit-Limit"] == "2", "counted as anonymous"
+    assert "Authorization: Api-Key <key>" in response.json()["detail"]
+
+
+def test_keyed_and_anonymous_reads_share_one_cacheable_representation(
+    limited, client, issued_key
+):
+    """README: a CDN may serve a keyed response to anyone; only RateLimit-* differ."""
+    api_key, key = issued_key
+    full_exercise(slug="glute-bridge")
+
+    keyed = client.get("/api/exercises", **with_key(key))  # fills the response cache
+    anonymous = client.get("/api/exercises")
+
+    assert keyed.status_code == anonymous.status_code == 200
+    assert keyed.content == anonymous.content
+    assert keyed.headers["ETag"] == anonymous.headers["ETag"]
+    assert keyed.headers["Cache-Control"].startswith("public")
+    vary = keyed.headers["Vary"].lower()
+    assert "authorization" not in vary
+    assert "x-api-key" not in vary
+    # Nothing of the key in what a shared cache keeps.
+    shared = keyed.content.decode() + str(
+        {k: v for k, v in keyed.headers.items() if not k.startswith("RateLimit")}
+    )
+    assert api_key.prefix not in shared
+    # The rate-limit headers are the requester's, never the response cache's.
+    assert (keyed.headers["RateLimit-Limit"], anonymous.headers["RateLimit-Limit"]) == (
+        "5",
+        "2",
+    )

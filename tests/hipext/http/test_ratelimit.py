@@ -144,6 +144,28 @@ def test_ipv6_clients_are_counted_per_64_block(limited):
     assert Client(REMOTE_ADDR="2001:db8:1:3::1").get(PING).status_code == 200
 
 
+def test_ipv4_clients_behind_an_ipv6_socket_each_have_their_own_budget(limited):
+    """Bound to ``[::]``, the server sees IPv4 clients as ``::ffff:a.b.c.d``."""
+    first = Client(REMOTE_ADDR="::ffff:192.0.2.1")
+    for _ in range(3):
+        first.get(PING)
+
+    assert first.get(PING).status_code == 429
+    assert Client(REMOTE_ADDR="::ffff:192.0.2.2").get(PING).status_code == 200
+    # The same client over IPv4 and mapped into IPv6 is one client.
+    assert Client(REMOTE_ADDR="192.0.2.1").get(PING).status_code == 429
+
+
+def test_ipv4_mapped_forwarded_address_is_unwrapped(limited):
+    limited.API_RATE_PROXY_COUNT = 1
+
+    request = types.SimpleNamespace(
+        META={"REMOTE_ADDR": "::1", "HTTP_X_FORWARDED_FOR": "::ffff:198.51.100.7"}
+    )
+
+    assert ratelimit.client_ip(request) == "198.51.100.7"
+
+
 def test_paths_outside_the_api_are_not_counted(limited, client, db):
     for _ in range(5):
         response = client.get("/admin/login/")
