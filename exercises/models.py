@@ -6,31 +6,16 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 
-from hipext.content.ordering import position_range_constraint, validate_position
+from hipext.content.modeling import SlugManager, choice_constraint, split_lines
+from hipext.content.ordering import (
+    position_constraints,
+    position_range_constraint,
+    validate_position,
+)
 from hipext.content.revisions import RevisionedModel
 from hipext.content.validators import validate_line, validate_text
 
 from .dose import Dose, DoseFields, dose_constraints
-
-
-class SlugManager(models.Manager):
-    """Manager whose natural key is the slug."""
-
-    def get_by_natural_key(self, slug):
-        return self.get(slug=slug)
-
-
-def split_lines(text):
-    """The non-empty lines of a one-item-per-line text field."""
-    return [line.strip() for line in text.splitlines() if line.strip()]
-
-
-def choice_constraint(field, choices):
-    """The rule that ``field`` holds one of ``choices``, kept by the database too."""
-    return models.CheckConstraint(
-        condition=Q(**{f"{field}__in": choices.values}),
-        name=f"%(app_label)s_%(class)s_{field}_valid",
-    )
 
 
 class Difficulty(models.TextChoices):
@@ -250,14 +235,9 @@ class ExerciseStep(models.Model):
 
     class Meta:
         ordering = ["exercise", "position"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["exercise", "position"],
-                name="%(app_label)s_%(class)s_unique_position",
-                violation_error_message="Two steps of an exercise cannot share a position.",
-            ),
-            position_range_constraint(),
-        ]
+        constraints = position_constraints(
+            "exercise", "Two steps of an exercise cannot share a position."
+        )
 
     def __str__(self):
         return f"{self.exercise} – step {self.position}"

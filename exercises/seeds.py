@@ -22,8 +22,6 @@ from .dose import DOSE_FIELDS
 from .models import (
     Equipment,
     Exercise,
-    ExerciseEquipment,
-    ExerciseMuscle,
     ExerciseStep,
     Guideline,
     Muscle,
@@ -219,8 +217,7 @@ def exercise_write(exercise, data):
     muscles = objects_by_slug(Muscle, [m["muscle"] for m in data["muscles"]], what)
     exercise.muscle_links.exclude(muscle__slug__in=list(muscles)).delete()
     for item in data["muscles"]:
-        ExerciseMuscle.objects.update_or_create(
-            exercise=exercise,
+        exercise.muscle_links.update_or_create(
             muscle=muscles[item["muscle"]],
             defaults={"role": item["role"]},
         )
@@ -232,8 +229,7 @@ def exercise_write(exercise, data):
         equipment__slug__in=[e["equipment"] for e in data["equipment"]]
     ).delete()
     for item in data["equipment"]:
-        link, _ = ExerciseEquipment.objects.update_or_create(
-            exercise=exercise,
+        link, _ = exercise.equipment_links.update_or_create(
             equipment=equipment[item["equipment"]],
             defaults={"requirement": item["requirement"], "note": item["note"]},
         )

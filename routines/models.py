@@ -7,14 +7,9 @@ from django.db.models import Q
 from django.urls import reverse
 
 from exercises.dose import Dose, DoseFields, dose_constraints
-from exercises.models import (
-    Difficulty,
-    Exercise,
-    SlugManager,
-    choice_constraint,
-    split_lines,
-)
-from hipext.content.ordering import position_range_constraint, validate_position
+from exercises.models import Difficulty, Exercise
+from hipext.content.modeling import SlugManager, choice_constraint, split_lines
+from hipext.content.ordering import position_constraints, validate_position
 from hipext.content.revisions import RevisionedModel
 from hipext.content.validators import validate_line, validate_text
 
@@ -146,12 +141,9 @@ class RoutineItem(DoseFields):
     class Meta:
         ordering = ["routine", "position"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["routine", "position"],
-                name="%(app_label)s_%(class)s_unique_position",
-                violation_error_message="Two items of a routine cannot share a position.",
+            *position_constraints(
+                "routine", "Two items of a routine cannot share a position."
             ),
-            position_range_constraint(),
             *dose_constraints(),
         ]
 

@@ -33,9 +33,31 @@ def position_range_constraint():
     )
 
 
+def position_constraints(parent, message):
+    """The rules of ordered children: one child per position of a parent, in range."""
+    return [
+        models.UniqueConstraint(
+            fields=[parent, "position"],
+            name="%(app_label)s_%(class)s_unique_position",
+            violation_error_message=message,
+        ),
+        position_range_constraint(),
+    ]
+
+
 def positions_park(queryset):
     """Move the rows of ``queryset`` out of the way of every real position."""
     queryset.update(position=F("position") + POSITION_PARKING_OFFSET)
+
+
+def positions_compact(queryset):
+    """Number the rows of ``queryset`` 1, 2, 3… in their order (for migrations too)."""
+    # In ascending order each row moves down to a number no other row holds: those
+    # before it hold the lower numbers, those after it hold higher ones than its own.
+    for number, row in enumerate(queryset.order_by("position"), start=1):
+        if row.position != number:
+            row.position = number
+            row.save(update_fields=["position"])
 
 
 def parent_lock(parent):
