@@ -1,0 +1,55 @@
+"""Fixtures of the system tests: databases for the server processes they start."""
+
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from tests.servers import HOST, PROJECT_DIR, server_env
+
+
+def manage(database_url, *args):
+    """Run a management command against ``database_url`` in a fresh process."""
+    subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=PROJECT_DIR,
+        env=server_env(database_url),
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+
+
+@pytest.fixture(scope="module")
+def sqlite_template(tmp_path_factory):
+    """A migrated and seeded SQLite file, made once per module and copied per test."""
+    path = tmp_path_factory.mktemp("template") / "db.sqlite3"
+    manage(f"sqlite:///{path}", "migrate", "--no-input")
+    manage(f"sqlite:///{path}", "seed")
+    return path
+
+
+@pytest.fixture
+def database_url(request, tmp_path):
+    """A seeded database for server processes, like the one the tests run on.
+
+    On PostgreSQL the test database itself (its rows committed, so the server sees
+    them, and flushed afterwards); on SQLite a copy of a seeded file.
+    """
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        request.getfixturevalue("transactional_db")
+        from hipext.content.seeding import content_seed
+
+        content_seed()
+        db = connection.settings_dict
+        password = f":{db['PASSWORD']}" if db["PASSWORD"] else ""
+        return (
+            f"postgres://{db['USER']}{password}@{db['HOST'] or HOST}:"
+            f"{db['PORT'] or 5432}/{db['NAME']}"
+        )
+    path = tmp_path / "db.sqlite3"
+    shutil.copy(request.getfixturevalue("sqlite_template"), path)
+    return f"sqlite:///{path}"
