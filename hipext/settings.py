@@ -215,17 +215,33 @@ AXES_RESET_ON_SUCCESS = True
 # --- Cache ---------------------------------------------------------------------------
 # Redis when REDIS_URL is set (shared by every worker and server), local memory otherwise.
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# Seconds to wait for Redis to accept a connection and to answer a command. Redis
+# answers on a local network within a millisecond: anything slower is an outage, and
+# the API serves from the database instead (hipext/http/cachebreaker.py).
+REDIS_CONNECT_TIMEOUT = float(os.environ.get("REDIS_CONNECT_TIMEOUT", "0.1"))
+REDIS_SOCKET_TIMEOUT = float(os.environ.get("REDIS_SOCKET_TIMEOUT", "0.1"))
+# Seconds a process serves without a cache after one of its operations failed.
+CACHE_BREAKER_SECONDS = float(os.environ.get("CACHE_BREAKER_SECONDS", "5"))
+
+
+def redis_cache(url):
+    """A django-redis cache at ``url`` (django-redis keeps one client per process
+    and lends it out: get_redis_connection(); Django's own backend builds one per
+    operation). Its errors raise (no IGNORE_EXCEPTIONS): hipext.http.cachebreaker
+    catches them, logs and skips the cache for a while."""
+    return {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": url,
+        "OPTIONS": {
+            "SOCKET_CONNECT_TIMEOUT": REDIS_CONNECT_TIMEOUT,
+            "SOCKET_TIMEOUT": REDIS_SOCKET_TIMEOUT,
+        },
+    }
+
+
 CACHES = {
     "default": (
-        {
-            # django-redis keeps one client per server (Django's own backend builds a
-            # new one for every operation) and lends it out: get_redis_connection().
-            "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": REDIS_URL,
-            # An unreachable Redis fails fast; the API then serves uncached. Its errors
-            # still raise (no IGNORE_EXCEPTIONS): the callers catch them and log.
-            "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 1, "SOCKET_TIMEOUT": 1},
-        }
+        redis_cache(REDIS_URL)
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
@@ -293,6 +309,10 @@ API_RATE_KEY = os.environ.get("API_RATE_KEY", "1200/minute")
 API_RATE_PATHS = ("/api", "/embed")
 # The cache holding the counters and the key records.
 API_RATE_CACHE = "default"
+# Without the counters (their cache fails), serve requests uncounted (open, the
+# default: an outage of Redis never takes the API down) or refuse them with 503
+# (closed: the limit always holds).
+API_RATE_FAIL_OPEN = env_bool("API_RATE_FAIL_OPEN", default=True)
 # Number of reverse proxies in front of the app whose X-Forwarded-For is trusted;
 # 0 uses REMOTE_ADDR (the client's address when nothing sits in between).
 API_RATE_PROXY_COUNT = int(os.environ.get("API_RATE_PROXY_COUNT", "0"))

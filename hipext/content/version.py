@@ -15,21 +15,18 @@ cache (hipext.content.counts) are derived from it.
 """
 
 import hashlib
-import logging
 
 from django.apps import apps
 from django.conf import settings
-from django.core.cache import caches
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, connections, transaction
 from django.db.models import F
 from django.db.models.functions import Now
 from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 
+from hipext.http.cachebreaker import cache_call
 from hipext.models import ContentVersion
 
 from .apps import content_models
-
-logger = logging.getLogger(__name__)
 
 VERSION_KEY = "hipext:content-version"
 CACHE_ALIAS = "default"
@@ -57,28 +54,25 @@ def content_version_row(using=DEFAULT_DB_ALIAS):
 
 def content_version():
     """The current ``(number, changed_at timestamp)``, from the cache when it has it."""
-    cache = caches[CACHE_ALIAS]
-    version = cache.get(VERSION_KEY)
+    version = cache_call(CACHE_ALIAS, lambda cache: cache.get(VERSION_KEY))
     if version is None:
-        version = content_version_refill(cache)
+        version = content_version_refill()
     return version
 
 
-def content_version_refill(cache):
+def content_version_refill():
+    """The version from the database, copied into the cache (if it is available)."""
     version = content_version_row()
-    try:
-        cache.set(VERSION_KEY, version, settings.API_CONTENT_VERSION_TIMEOUT)
-    except Exception:  # An unreachable cache must not fail the request.
-        logger.warning("Cannot store the content version in the cache", exc_info=True)
+    timeout = settings.API_CONTENT_VERSION_TIMEOUT
+    cache_call(CACHE_ALIAS, lambda cache: cache.set(VERSION_KEY, version, timeout))
     return version
 
 
 def _version_forget():
-    try:
-        caches[CACHE_ALIAS].delete(VERSION_KEY)
-    except Exception:
-        # The change itself is saved; servers see it when the copy expires.
-        logger.warning("Cannot drop the cached content version", exc_info=True)
+    # Tried even while the cache is skipped, so that a cache that has just come back
+    # does not keep the old version. If it fails, the change itself is saved; servers
+    # see it when the copy expires.
+    cache_call(CACHE_ALIAS, lambda cache: cache.delete(VERSION_KEY), always=True)
 
 
 def content_changed(*, using=DEFAULT_DB_ALIAS):

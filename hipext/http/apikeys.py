@@ -6,9 +6,10 @@ limiter (hipext.http.ratelimit) counts a valid key's requests against the key's 
 """
 
 from django.conf import settings
-from django.core.cache import caches
 from django.db.models.signals import post_delete, post_save
 from rest_framework_api_key.models import APIKey
+
+from .cachebreaker import cache_call
 
 # How long a key's verification data stays in the cache; saving or deleting the key
 # (revoking it in the admin) drops it at once, so this only bounds stale expiry dates.
@@ -34,9 +35,9 @@ def _record_cache_key(prefix):
 
 def api_key_record(prefix):
     """What verifying a key with this prefix needs, from the cache or the database."""
-    cache = caches[settings.API_RATE_CACHE]
+    alias = settings.API_RATE_CACHE
     cache_key = _record_cache_key(prefix)
-    record = cache.get(cache_key)
+    record = cache_call(alias, lambda cache: cache.get(cache_key))
     if record is None:
         row = (
             APIKey.objects.filter(prefix=prefix)
@@ -48,13 +49,17 @@ def api_key_record(prefix):
         else:
             hashed_key, revoked, expiry = row
             record = (hashed_key, revoked, expiry.timestamp() if expiry else None)
-        cache.set(cache_key, record, KEY_RECORD_TIMEOUT)
+        cache_call(
+            alias, lambda cache: cache.set(cache_key, record, KEY_RECORD_TIMEOUT)
+        )
     return record
 
 
 def api_key_record_forget(sender, instance, **kwargs):
     """Revoking, changing or deleting a key takes effect on the next request."""
-    caches[settings.API_RATE_CACHE].delete(_record_cache_key(instance.prefix))
+    # Tried even while the cache is skipped; a failure never fails the save.
+    key = _record_cache_key(instance.prefix)
+    cache_call(settings.API_RATE_CACHE, lambda cache: cache.delete(key), always=True)
 
 
 def api_key_signals_connect():
