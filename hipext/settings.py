@@ -239,12 +239,24 @@ def redis_cache(url):
     }
 
 
+# Rate-limit counters and API key records have a cache of their own, so that they
+# keep working when the response cache is full: a Redis database or, better, a Redis
+# instance of its own (README "Reliability" recommends maxmemory policies).
+API_RATE_REDIS_URL = os.environ.get("API_RATE_REDIS_URL", "") or REDIS_URL
 CACHES = {
     "default": (
         redis_cache(REDIS_URL)
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
-    )
+    ),
+    "ratelimit": (
+        redis_cache(API_RATE_REDIS_URL)
+        if API_RATE_REDIS_URL
+        else {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "ratelimit",
+        }
+    ),
 }
 
 # --- HTTP caching of the API (hipext/http/caching.py) --------------------------------------
@@ -254,6 +266,9 @@ API_CACHE_MAX_AGE = int(os.environ.get("API_CACHE_MAX_AGE", "60"))
 # Seconds a rendered response stays in the server-side cache (0 turns it off); a content
 # change makes it unusable at once anyway.
 API_RESPONSE_CACHE_TIMEOUT = int(os.environ.get("API_RESPONSE_CACHE_TIMEOUT", "3600"))
+# Responses of one path (its query strings and representations) kept per content
+# version: free-text parameters cannot fill the cache (0: no bound).
+API_RESPONSE_CACHE_VARIANTS = int(os.environ.get("API_RESPONSE_CACHE_VARIANTS", "1000"))
 # Seconds a list's total (the COUNT behind pagination) stays in the server-side cache
 # (0 turns it off); like a response, it is only used for the content version it was
 # counted at.
@@ -308,7 +323,7 @@ API_RATE_KEY = os.environ.get("API_RATE_KEY", "1200/minute")
 # Path prefixes that are limited (the API root /api included).
 API_RATE_PATHS = ("/api", "/embed")
 # The cache holding the counters and the key records.
-API_RATE_CACHE = "default"
+API_RATE_CACHE = "ratelimit"
 # Without the counters (their cache fails), serve requests uncounted (open, the
 # default: an outage of Redis never takes the API down) or refuse them with 503
 # (closed: the limit always holds).

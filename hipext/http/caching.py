@@ -5,12 +5,13 @@ the paths of ``API_CACHE_EXEMPT_PATHS`` (the schema and its documentation pages,
 depend on the code, not on the content), from the content version (hipext.content.version):
 
 - a strong ``ETag`` derived from the content version and the request (absolute URL,
-  ``Accept``), ``Last-Modified`` (the time of the last content change) and
+  negotiated representation: hipext.http.cachekeys), ``Last-Modified`` (the time of the last content change) and
   ``Cache-Control: public, max-age=API_CACHE_MAX_AGE`` on every 200;
 - a matching ``If-None-Match`` gets 304 before any view or database work; a satisfied
   ``If-Modified-Since`` gets 304 once the response is known to be a 200;
 - successful responses are kept in the cache, keyed by the request and valid only for
-  the content version they were rendered from; errors are never kept;
+  the content version they were rendered from, a bounded number per path; errors are
+  never kept;
 - no cookie and no ``Vary: Cookie`` on any API read, whatever inner middleware did.
 """
 
@@ -28,20 +29,10 @@ from hipext.content.version import (
 )
 
 from .cachebreaker import cache_call
+from .cachekeys import request_identity, variant_allowed
 from .paths import is_api_path, is_under
 
 RESPONSE_KEY_PREFIX = "hipext:api-response:"
-
-
-def _request_identity(request):
-    """What a response depends on: release, absolute URL (with query), ``Accept``."""
-    return "\n".join(
-        (
-            settings.API_CACHE_RELEASE,
-            request.build_absolute_uri(),
-            request.META.get("HTTP_ACCEPT", ""),
-        )
-    )
 
 
 def _strip_cookies(response):
@@ -79,7 +70,7 @@ class ApiCachingMiddleware:
             _strip_cookies(response)
             return response
 
-        identity = _request_identity(request)
+        identity = request_identity(request)
         response_key = RESPONSE_KEY_PREFIX + key_digest(identity)
         use_store = settings.API_RESPONSE_CACHE_TIMEOUT > 0
         if_none_match = request.META.get("HTTP_IF_NONE_MATCH")
@@ -117,7 +108,7 @@ class ApiCachingMiddleware:
             validated = _cacheable(response)
             if validated:
                 self._add_validators(response, etag, last_modified)
-                if use_store:
+                if use_store and variant_allowed(request, token):
                     self._store(response_key, token, response)
             elif response.status_code >= 500:
                 # A failure may be transient: nobody may keep it.

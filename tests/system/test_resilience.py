@@ -4,8 +4,10 @@ Each bound asserted here is a promise of README "Reliability".
 """
 
 import time
+import uuid
 
 import pytest
+from redis import exceptions as redis_errors
 
 from tests.conftest import skip_unless
 from tests.servers import free_port, gunicorn, server_env
@@ -106,3 +108,67 @@ def test_a_refused_redis_is_logged_once_not_per_request(database_url):
     # One line per cache (responses, rate limits) per CACHE_BREAKER_SECONDS.
     assert len(logged) < 2000, f"{len(logged)} bytes: {logged[:600]}"
     assert "Traceback" not in logged
+
+
+# --- Hostile variety: cache growth, counters beside a full cache ----------------------
+# README "Reliability": requests that differ only in how they ask for JSON share one
+# cached response, and rate limits hold while the response cache is full.
+HOSTILE_REQUESTS = 200
+GROWTH_BYTES = 1_000_000
+
+
+def response_keys(client):
+    return len(list(client.scan_iter(match="*api-response*", count=1000)))
+
+
+def test_unique_accept_headers_share_one_cached_response(database_url):
+    skip_unless(redis_server_binary(), "redis-server is not installed")
+    with (
+        ThrowawayRedis() as redis,
+        gunicorn(redis_server_env(database_url, redis.url())) as server,
+    ):
+        client = redis.client()
+        assert server.get("/api/exercises").status == 200
+        before = client.info("memory")["used_memory"]
+        for _ in range(HOSTILE_REQUESTS):
+            accept = f"application/json, x/{uuid.uuid4()}"
+            answer = server.get("/api/exercises", {"Accept": accept})
+            assert answer.status == 200
+        grown = client.info("memory")["used_memory"] - before
+        stored = response_keys(client)
+    assert stored == 1, f"{stored} responses stored, Redis grew by {grown} bytes"
+    assert grown < GROWTH_BYTES
+
+
+def fill(client):
+    """Write to a noeviction Redis until it refuses even a tiny write (bounded)."""
+    for size in (100_000, 10_000, 1_000, 100, 10):
+        for number in range(2_000):
+            try:
+                client.set(f"filler:{size}:{number}", b"x" * size)
+            except redis_errors.OutOfMemoryError:
+                break
+    with pytest.raises(redis_errors.OutOfMemoryError):
+        client.incr("filler:probe")
+
+
+def test_rate_limits_hold_while_the_response_cache_is_full(database_url):
+    skip_unless(redis_server_binary(), "redis-server is not installed")
+    with (
+        ThrowawayRedis(maxmemory="8mb", policy="noeviction") as responses,
+        ThrowawayRedis() as counters,
+    ):
+        env = redis_server_env(
+            database_url,
+            responses.url(),
+            API_RATE_REDIS_URL=counters.url(),
+            API_RATE_ANON="10/hour",
+        )
+        with gunicorn(env) as server:
+            fill(responses.client())
+            if time.time() % 3600 > 3590:  # windows are aligned to the clock
+                time.sleep(11)
+            answers = [server.get("/api/exercises") for _ in range(30)]
+    statuses = [answer.status for answer in answers]
+    assert statuses.count(429) == 20, statuses
+    assert all("RateLimit-Limit" in answer.headers for answer in answers)
