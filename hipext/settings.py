@@ -167,9 +167,25 @@ LOGGING = {
 
 # Fail fast when PostgreSQL is down: requests answer 503 instead of hanging. libpq and
 # psycopg round values below 2 seconds up to 2.
+# A statement PostgreSQL runs longer than DATABASE_STATEMENT_TIMEOUT_MS is cancelled
+# (0: never). TCP keepalives and DATABASE_TCP_USER_TIMEOUT_MS (unacknowledged data)
+# notice a database host that is gone, on an idle or a busy connection alike. A server
+# that stops replying while its host still acknowledges is bounded in web processes
+# by DATABASE_REPLY_TIMEOUT_MS (hipext/http/dbtimeout.py).
+DATABASE_REPLY_TIMEOUT_MS = int(os.environ.get("DATABASE_REPLY_TIMEOUT_MS", "2000"))
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = int(
-        os.environ.get("DATABASE_CONNECT_TIMEOUT", "2")
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    _statement_timeout = int(os.environ.get("DATABASE_STATEMENT_TIMEOUT_MS", "5000"))
+    _options.update(
+        connect_timeout=int(os.environ.get("DATABASE_CONNECT_TIMEOUT", "2")),
+        keepalives=1,
+        keepalives_idle=5,
+        keepalives_interval=2,
+        keepalives_count=3,
+        tcp_user_timeout=int(os.environ.get("DATABASE_TCP_USER_TIMEOUT_MS", "2000")),
+        # After any options the DATABASE_URL gives (?options=...).
+        options=f"{_options.get('options', '')} "
+        f"-c statement_timeout={_statement_timeout}".strip(),
     )
 
 # Secure by default whenever debug is off; each can be turned off for a deployment that

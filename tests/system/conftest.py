@@ -1,24 +1,11 @@
 """Fixtures of the system tests: databases for the server processes they start."""
 
 import shutil
-import subprocess
-import sys
 
 import pytest
 
-from tests.servers import HOST, PROJECT_DIR, server_env
-
-
-def manage(database_url, *args):
-    """Run a management command against ``database_url`` in a fresh process."""
-    subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=PROJECT_DIR,
-        env=server_env(database_url),
-        check=True,
-        capture_output=True,
-        timeout=120,
-    )
+from tests.servers import HOST
+from tests.system.faults import manage
 
 
 @pytest.fixture(scope="module")

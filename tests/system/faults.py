@@ -9,12 +9,25 @@ import shutil
 import signal
 import socket
 import subprocess
+import sys
 import tempfile
 import threading
 import time
 from pathlib import Path
 
-from tests.servers import HOST, free_port
+from tests.servers import HOST, PROJECT_DIR, free_port, server_env
+
+
+def manage(database_url, *args):
+    """Run a management command against ``database_url`` in a fresh process."""
+    subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=PROJECT_DIR,
+        env=server_env(database_url),
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
 
 
 class SlowClients:

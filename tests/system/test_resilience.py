@@ -3,18 +3,28 @@
 Each bound asserted here is a promise of README "Reliability".
 """
 
+import os
+import signal
 import time
 import uuid
+from pathlib import Path
 
 import pytest
 from redis import exceptions as redis_errors
 
 from tests.conftest import skip_unless
-from tests.servers import free_port, gunicorn, server_env
+from tests.servers import (
+    ThrowawayPostgres,
+    free_port,
+    gunicorn,
+    postgres_bindir,
+    server_env,
+)
 from tests.system.faults import (
     HungServer,
     SlowClients,
     ThrowawayRedis,
+    manage,
     probe,
     redis_server_binary,
 )
@@ -172,3 +182,73 @@ def test_rate_limits_hold_while_the_response_cache_is_full(database_url):
     statuses = [answer.status for answer in answers]
     assert statuses.count(429) == 20, statuses
     assert all("RateLimit-Limit" in answer.headers for answer in answers)
+
+
+# --- PostgreSQL hung (paused with a connection open) or stopped -----------------------
+# README "Reliability": a request needing a hung or stopped database answers 503
+# problem details within 3 seconds, and service resumes when the database does.
+DATABASE_SECONDS = 3.0
+DATABASE_PATHS = ["/api/exercises", "/api/exercises/glute-bridges", "/readyz"]
+BINDIR = postgres_bindir()
+
+
+def cluster_pids(cluster):
+    """The postmaster's process id and its children's (the backends among them)."""
+    postmaster = int((cluster.data / "postmaster.pid").read_text().split()[0])
+    children = Path(f"/proc/{postmaster}/task/{postmaster}/children").read_text()
+    return [postmaster, *map(int, children.split())]
+
+
+def assert_database_unavailable(server):
+    for path in DATABASE_PATHS:
+        answer = server.get(path, timeout=40)
+        assert answer.status == 503, (path, answer.status, answer.body[:300])
+        assert answer.headers["Content-Type"] == "application/problem+json"
+        assert answer.headers["Retry-After"]
+        assert answer.seconds < DATABASE_SECONDS, (path, round(answer.seconds, 2))
+    health = server.get("/healthz")
+    assert health.status == 200
+    assert health.seconds < ANSWER_SECONDS
+
+
+def assert_database_served(server):
+    for path in DATABASE_PATHS:
+        answer = server.get(path, timeout=10)
+        assert answer.status == 200, (path, answer.status, answer.body[:300])
+
+
+def test_a_hung_or_stopped_postgresql_answers_503_fast_and_service_resumes():
+    skip_unless(BINDIR, "PostgreSQL server binaries (initdb, pg_ctl) are absent")
+    cluster = ThrowawayPostgres(BINDIR)
+    try:
+        cluster.initdb()
+        cluster.start()
+        manage(cluster.url, "migrate", "--no-input")
+        manage(cluster.url, "seed")
+        # One thread, so the requests after the pause reuse the connection the
+        # first one opened; no response cache, so every request needs the database.
+        env = server_env(
+            cluster.url,
+            GUNICORN_THREADS="1",
+            GUNICORN_ACCESS_LOG="",
+            API_RESPONSE_CACHE_TIMEOUT="0",
+        )
+        with gunicorn(env) as server:
+            assert_database_served(server)
+
+            paused = cluster_pids(cluster)
+            for pid in paused:
+                os.kill(pid, signal.SIGSTOP)
+            try:
+                assert_database_unavailable(server)
+            finally:
+                for pid in paused:
+                    os.kill(pid, signal.SIGCONT)
+            assert_database_served(server)
+
+            cluster.stop()
+            assert_database_unavailable(server)
+            cluster.start()
+            assert_database_served(server)
+    finally:
+        cluster.destroy()
