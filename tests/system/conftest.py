@@ -18,16 +18,16 @@ def sqlite_template(tmp_path_factory):
 
 
 @pytest.fixture
-def database_url(request, tmp_path):
+def database_url(request, tmp_path, transactional_db):
     """A seeded database for server processes, like the one the tests run on.
 
     On PostgreSQL the test database itself (its rows committed, so the server sees
-    them, and flushed afterwards); on SQLite a copy of a seeded file.
+    them, and flushed afterwards); on SQLite, whose test database lives in memory, a
+    copy of a seeded file.
     """
     from django.db import connection
 
     if connection.vendor == "postgresql":
-        request.getfixturevalue("transactional_db")
         from hipext.content.seeding import content_seed
 
         content_seed()

@@ -185,9 +185,10 @@ def test_rate_limits_hold_while_the_response_cache_is_full(database_url):
 
 
 # --- PostgreSQL hung (paused with a connection open) or stopped -----------------------
-# README "Reliability": a request needing a hung or stopped database answers 503
-# problem details within 3 seconds, and service resumes when the database does.
-DATABASE_SECONDS = 3.0
+# README "Reliability": a request needing a hung database answers 503 problem details
+# within 3 seconds, a stopped one within 2, and service resumes when the database does.
+HUNG_DATABASE_SECONDS = 3.0
+STOPPED_DATABASE_SECONDS = 2.0
 DATABASE_PATHS = ["/api/exercises", "/api/exercises/glute-bridges", "/readyz"]
 BINDIR = postgres_bindir()
 
@@ -199,13 +200,13 @@ def cluster_pids(cluster):
     return [postmaster, *map(int, children.split())]
 
 
-def assert_database_unavailable(server):
+def assert_database_unavailable(server, bound):
     for path in DATABASE_PATHS:
         answer = server.get(path, timeout=40)
         assert answer.status == 503, (path, answer.status, answer.body[:300])
         assert answer.headers["Content-Type"] == "application/problem+json"
         assert answer.headers["Retry-After"]
-        assert answer.seconds < DATABASE_SECONDS, (path, round(answer.seconds, 2))
+        assert answer.seconds < bound, (path, round(answer.seconds, 2))
     health = server.get("/healthz")
     assert health.status == 200
     assert health.seconds < ANSWER_SECONDS
@@ -240,14 +241,14 @@ def test_a_hung_or_stopped_postgresql_answers_503_fast_and_service_resumes():
             for pid in paused:
                 os.kill(pid, signal.SIGSTOP)
             try:
-                assert_database_unavailable(server)
+                assert_database_unavailable(server, HUNG_DATABASE_SECONDS)
             finally:
                 for pid in paused:
                     os.kill(pid, signal.SIGCONT)
             assert_database_served(server)
 
             cluster.stop()
-            assert_database_unavailable(server)
+            assert_database_unavailable(server, STOPPED_DATABASE_SECONDS)
             cluster.start()
             assert_database_served(server)
     finally:
