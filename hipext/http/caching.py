@@ -5,8 +5,9 @@ the paths of ``API_CACHE_EXEMPT_PATHS`` (the schema and its documentation pages,
 depend on the code, not on the content), from the content version (hipext.content.version):
 
 - a strong ``ETag`` derived from the content version and the request (absolute URL,
-  negotiated representation: hipext.http.cachekeys), ``Last-Modified`` (the time of the last content change) and
-  ``Cache-Control: public, max-age=API_CACHE_MAX_AGE`` on every 200;
+  negotiated representation: hipext.http.cachekeys), ``Last-Modified`` (the time of
+  the last content change) and ``Cache-Control: public, max-age=API_CACHE_MAX_AGE``
+  on every 200;
 - a matching ``If-None-Match`` gets 304 before any view or database work; a satisfied
   ``If-Modified-Since`` gets 304 once the response is known to be a 200;
 - successful responses are kept in the cache, keyed by the request and valid only for

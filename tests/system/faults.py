@@ -1,4 +1,4 @@
-"""Misbehaving peers for resilience tests: slow clients, a hung server, a pausable Redis.
+"""Misbehaving peers: slow clients, a server that never answers, a Redis to pause.
 
 Everything listens and connects on loopback only, and every loop is bounded in count
 and time.

@@ -1,4 +1,4 @@
-"""Resilience against real servers: slow clients, hung or refused Redis, hung PostgreSQL.
+"""Resilience against real servers: slow clients, failing Redis, hung PostgreSQL.
 
 Each bound asserted here is a promise of README "Reliability".
 """
