@@ -8,7 +8,7 @@ event loop instead, as a buffering proxy would: a connection reaches the thread 
 once its request line, headers and body are all in memory. A request that has not
 arrived within ``GUNICORN_REQUEST_TIMEOUT`` seconds is dropped; headers over 64 KiB
 get 431 and bodies over 4 MiB get 413, so buffering stays bounded per connection.
-TLS and HTTP/2 connections, which gunicorn does not serve here, keep gthread's own path.
+TLS and HTTP/2 (not configured here) keep gthread's own path.
 """
 
 import contextlib
