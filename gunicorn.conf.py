@@ -8,7 +8,10 @@ wsgi_app = "hipext.wsgi:application"
 # GUNICORN_BIND wins; otherwise every interface on PORT (the usual platform convention).
 bind = os.environ.get("GUNICORN_BIND") or f"0.0.0.0:{os.environ.get('PORT', '8000')}"
 
-# Sync workers: each request is short and the database or Redis does the waiting.
+# Threaded workers that read each request in full in their event loop before a thread
+# serves it (hipext/http/worker.py): a slow client costs a socket, never a thread.
+worker_class = "hipext.http.worker.BufferingThreadWorker"
+threads = int(os.environ.get("GUNICORN_THREADS", "2"))
 workers = int(
     os.environ.get("WEB_CONCURRENCY")
     or os.environ.get("GUNICORN_WORKERS")

@@ -4,10 +4,10 @@ Usage (from the project root; `make bench` runs it):
 
     .venv/bin/python -m bench.run [--exercises-large 100000] [--rounds 3] [--seconds 5]
 
-Builds (or reuses) the catalogues on PostgreSQL, serves each with gunicorn (2 sync
-workers, debug off, Redis), loads every scenario with wrk and prints requests/s, p50
-and p99, each against the ceiling measured on the same server: a bare Django view
-answering as many bytes as the list, through the same server and middleware.
+Builds (or reuses) the catalogues on PostgreSQL, serves each with gunicorn (2
+one-thread workers, debug off, Redis), loads every scenario with wrk and prints
+requests/s, p50 and p99, each against the ceiling measured on the same server: a bare
+Django view answering as many bytes as the list, through the same server and middleware.
 """
 
 import argparse
@@ -83,7 +83,7 @@ def main():
         "--connections",
         type=int,
         default=4,
-        help="wrk connections (2 sync workers serve them, the rest queue)",
+        help="wrk connections (2 one-thread workers serve them, the rest queue)",
     )
     parser.add_argument(
         "--no-count-cache",

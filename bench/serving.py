@@ -61,7 +61,7 @@ def redis_flush():
 
 @contextmanager
 def serving(count, *, response_cache=True, workers=2, extra_env=None):
-    """Run gunicorn (``workers`` sync workers, debug off) on hipext_bench_<count>."""
+    """gunicorn (``workers`` one-thread workers, no debug) on hipext_bench_<count>."""
     env = server_env(
         database_url(count),
         settings="bench.settings",
@@ -71,6 +71,9 @@ def serving(count, *, response_cache=True, workers=2, extra_env=None):
         GUNICORN_ACCESS_LOG="",
         GUNICORN_LOG_LEVEL="warning",
         DJANGO_LOG_LEVEL="WARNING",
+        # One request at a time per worker, as the sync workers that bench/RESULTS.md
+        # was first measured with: the p50 reading in bench/README.md relies on it.
+        GUNICORN_THREADS="1",
         **(extra_env or {}),
     )
     # Each server starts with an empty cache: no version or response of another

@@ -4,11 +4,11 @@ Usage (from the project root; `make soak` runs it):
 
     .venv/bin/python -m bench.soak [--minutes 5] [--response-cache]
 
-Serves the 1,000-exercise catalogue with gunicorn (2 sync workers, debug off, Redis)
-and has wrk rotate over the exercises (list with filters, search, pages and detail),
-muscles, equipment, guidelines, routines (list, detail, suggestion), diagrams, embed
-cards, oEmbed and the API root, plus conditional GETs (If-None-Match with each URL's
-ETag, answered 304). Prints the request and error counts by status, and the memory
+Serves the 1,000-exercise catalogue with gunicorn (2 one-thread workers, debug off,
+Redis) and has wrk rotate over the exercises (list with filters, search, pages and
+detail), muscles, equipment, guidelines, routines (list, detail, suggestion), diagrams,
+embed cards, oEmbed and the API root, plus conditional GETs (If-None-Match with each
+URL's ETag, answered 304). Prints the request and error counts by status, and the memory
 (RSS) of the gunicorn master and workers at the start, every 30 s and at the end.
 """
 

@@ -166,6 +166,9 @@ LOGGING = {
 # (README "Production"; tests/system/test_outages.py, tests/hipext/test_deploy.py)
 
 # Fail fast when PostgreSQL is down: requests answer 503 instead of hanging. libpq and
+# A server that stops replying while its host still acknowledges (a paused process)
+# is bounded in web processes by DATABASE_REPLY_TIMEOUT_MS (hipext/http/dbtimeout.py).
+DATABASE_REPLY_TIMEOUT_MS = int(os.environ.get("DATABASE_REPLY_TIMEOUT_MS", "2000"))
 # psycopg round connect timeouts below 2 seconds up to 2.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     _options = DATABASES["default"].setdefault("OPTIONS", {})
@@ -250,20 +253,48 @@ AXES_RESET_ON_SUCCESS = True
 # --- Cache ---------------------------------------------------------------------------
 # Redis when REDIS_URL is set (shared by every worker and server), local memory otherwise.
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# Seconds to wait for Redis to accept a connection and to answer a command. Redis
+# answers on a local network within a millisecond: anything slower is an outage, and
+# the API serves from the database instead (hipext/http/cachebreaker.py).
+REDIS_CONNECT_TIMEOUT = float(os.environ.get("REDIS_CONNECT_TIMEOUT", "0.1"))
+REDIS_SOCKET_TIMEOUT = float(os.environ.get("REDIS_SOCKET_TIMEOUT", "0.1"))
+# Seconds a process serves without a cache after one of its operations failed.
+CACHE_BREAKER_SECONDS = float(os.environ.get("CACHE_BREAKER_SECONDS", "5"))
+
+
+def redis_cache(url):
+    """A django-redis cache at ``url`` (django-redis keeps one client per process
+    and lends it out: get_redis_connection(); Django's own backend builds one per
+    operation). Its errors raise (no IGNORE_EXCEPTIONS): hipext.http.cachebreaker
+    catches them, logs and skips the cache for a while."""
+    return {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": url,
+        "OPTIONS": {
+            "SOCKET_CONNECT_TIMEOUT": REDIS_CONNECT_TIMEOUT,
+            "SOCKET_TIMEOUT": REDIS_SOCKET_TIMEOUT,
+        },
+    }
+
+
+# Rate-limit counters and API key records have a cache of their own, so that they
+# keep working when the response cache is full: a Redis database or, better, a Redis
+# instance of its own (README "Reliability" recommends maxmemory policies).
+API_RATE_REDIS_URL = os.environ.get("API_RATE_REDIS_URL", "") or REDIS_URL
 CACHES = {
     "default": (
-        {
-            # django-redis keeps one client per server (Django's own backend builds a
-            # new one for every operation) and lends it out: get_redis_connection().
-            "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": REDIS_URL,
-            # An unreachable Redis fails fast; the API then serves uncached. Its errors
-            # still raise (no IGNORE_EXCEPTIONS): the callers catch them and log.
-            "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 1, "SOCKET_TIMEOUT": 1},
-        }
+        redis_cache(REDIS_URL)
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
-    )
+    ),
+    "ratelimit": (
+        redis_cache(API_RATE_REDIS_URL)
+        if API_RATE_REDIS_URL
+        else {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "ratelimit",
+        }
+    ),
 }
 
 # --- HTTP caching of the API (hipext/http/caching.py) --------------------------------------
@@ -273,6 +304,9 @@ API_CACHE_MAX_AGE = int(os.environ.get("API_CACHE_MAX_AGE", "60"))
 # Seconds a rendered response stays in the server-side cache (0 turns it off); a content
 # change makes it unusable at once anyway.
 API_RESPONSE_CACHE_TIMEOUT = int(os.environ.get("API_RESPONSE_CACHE_TIMEOUT", "3600"))
+# Responses of one path (its query strings and representations) kept per content
+# version: free-text parameters cannot fill the cache (0: no bound).
+API_RESPONSE_CACHE_VARIANTS = int(os.environ.get("API_RESPONSE_CACHE_VARIANTS", "1000"))
 # Seconds a list's total (the COUNT behind pagination) stays in the server-side cache
 # (0 turns it off); like a response, it is only used for the content version it was
 # counted at.
@@ -330,7 +364,11 @@ API_RATE_KEY = os.environ.get("API_RATE_KEY", "1200/minute")
 # Path prefixes that are limited (the API root /api included).
 API_RATE_PATHS = ("/api", "/embed")
 # The cache holding the counters and the key records.
-API_RATE_CACHE = "default"
+API_RATE_CACHE = "ratelimit"
+# Without the counters (their cache fails), serve requests uncounted (open, the
+# default: an outage of Redis never takes the API down) or refuse them with 503
+# (closed: the limit always holds).
+API_RATE_FAIL_OPEN = env_bool("API_RATE_FAIL_OPEN", default=True)
 # Number of reverse proxies in front of the app whose X-Forwarded-For is trusted;
 # 0 uses REMOTE_ADDR (the client's address when nothing sits in between).
 API_RATE_PROXY_COUNT = int(os.environ.get("API_RATE_PROXY_COUNT", "0"))

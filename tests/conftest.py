@@ -88,9 +88,13 @@ def api_client():
 
 @pytest.fixture(autouse=True)
 def _http_cache_cleared():
-    """Each test starts with an empty cache: no response or version from another test."""
+    """Each test starts with an empty cache: no response or version from another test,
+    and no cache skipped because another test made it fail."""
     from django.core.cache import caches
 
+    from hipext.http.cachebreaker import breakers_reset
+
+    breakers_reset()
     for cache in caches.all():
         cache.clear()
 

@@ -3,15 +3,18 @@
 The database probes exercise both paths an API request can take to the server-error
 handler: a plain Django view and a DRF view (whose unhandled exceptions DRF
 re-raises). The ping names the process that served it, for tests of several workers
-and of middleware around a trivial API view.
+and of middleware around a trivial API view; the echo reports the body it received,
+for tests of the serving worker.
 """
 
+import hashlib
 import os
 import time
 
 from django.db import InterfaceError, OperationalError
 from django.http import JsonResponse
 from django.urls import path
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework.decorators import api_view
 from rest_framework.response import Response
 
@@ -50,6 +53,15 @@ def ping(request):
     return JsonResponse({"pid": os.getpid()})
 
 
+@csrf_exempt
+def echo(request):
+    """The length and digest of the request body, as the application received it."""
+    body = request.body
+    return JsonResponse(
+        {"length": len(body), "sha256": hashlib.sha256(body).hexdigest()}
+    )
+
+
 urlpatterns = [
     *project_urlpatterns,
     path("api/probe/django", exercise_count),
@@ -58,6 +70,7 @@ urlpatterns = [
     path("api/probe/crash-drf/<str:kind>", crash_drf),
     path("api/test-ping", ping),
     path("elsewhere/crash/<str:kind>", crash),
+    path("test-echo", echo),
 ]
 
 __all__ = ["handler400", "handler403", "handler404", "handler500", "urlpatterns"]

@@ -69,10 +69,17 @@ def server_env(database_url, *, settings="tests.settings", **extra):
 class Server:
     """A running gunicorn on a loopback port."""
 
-    def __init__(self, process, port):
+    def __init__(self, process, port, log=None):
         self.process = process
         self.port = port
         self.base = f"http://{HOST}:{port}"
+        self.log = log
+
+    def output(self):
+        """What the server has written to stdout and stderr so far (when quiet)."""
+        # pread: the server shares the file's offset, so seeking would move its writes.
+        size = os.fstat(self.log.fileno()).st_size
+        return os.pread(self.log.fileno(), size, 0).decode(errors="replace")
 
     def get(self, path, headers=None, *, timeout=10):
         """GET one path, whatever the status (no redirect followed), timing it."""
@@ -124,7 +131,7 @@ def gunicorn(env, *, workers=1, startup_seconds=20, quiet=True):
             stderr=subprocess.STDOUT if quiet else None,
             start_new_session=True,
         )
-        server = Server(process, port)
+        server = Server(process, port, log if quiet else None)
         try:
             _wait_until_ready(server, workers, log, startup_seconds)
             yield server

@@ -1,9 +1,8 @@
 """The pagination count cache: a list's total, kept per filter and content version."""
 
-import logging
-
 from django.conf import settings
-from django.core.cache import caches
+
+from hipext.http.cachebreaker import cache_call
 
 from .version import (
     CACHE_ALIAS,
@@ -12,8 +11,6 @@ from .version import (
     key_digest,
     version_unpack,
 )
-
-logger = logging.getLogger(__name__)
 
 COUNT_KEY_PREFIX = "hipext:api-count:"
 
@@ -36,19 +33,13 @@ def cached_count(queryset):
         return queryset.count()
     identity = repr((settings.API_CACHE_RELEASE, queryset.db, sql, params))
     key = COUNT_KEY_PREFIX + key_digest(identity)
-    cache = caches[CACHE_ALIAS]
-    try:
-        found = cache.get_many([VERSION_KEY, key])
-    except Exception:
-        logger.warning("Cache unreachable; counting in the database", exc_info=True)
+    found = cache_call(CACHE_ALIAS, lambda cache: cache.get_many([VERSION_KEY, key]))
+    if found is None:
         return queryset.count()
-    version = version_unpack(found.get(VERSION_KEY)) or content_version_refill(cache)
+    version = version_unpack(found.get(VERSION_KEY)) or content_version_refill()
     stored = found.get(key)
     if stored is not None and stored[0] == version:
         return stored[1]
     count = queryset.count()
-    try:
-        cache.set(key, (version, count), timeout)
-    except Exception:
-        logger.warning("Cannot store a count in the cache", exc_info=True)
+    cache_call(CACHE_ALIAS, lambda cache: cache.set(key, (version, count), timeout))
     return count

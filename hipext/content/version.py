@@ -26,13 +26,13 @@ from datetime import UTC, datetime, timedelta
 
 from django.apps import apps
 from django.conf import settings
-from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, connections, transaction
 from django.db.models import F
 from django.db.models.functions import Now
 from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 
+from hipext.http.cachebreaker import cache_call
 from hipext.models import ContentVersion
 
 from .apps import content_models
@@ -103,20 +103,20 @@ def content_version_row(using=DEFAULT_DB_ALIAS):
 
 def content_version():
     """The current ``(number, changed_at timestamp)``, from the cache when it has it."""
-    cache = caches[CACHE_ALIAS]
-    version = version_unpack(cache.get(VERSION_KEY))
+    version = version_unpack(cache_call(CACHE_ALIAS, lambda c: c.get(VERSION_KEY)))
     if version is None:
-        version = content_version_refill(cache)
+        version = content_version_refill()
     return version
 
 
-def content_version_refill(cache):
-    """The version from the database, stored in ``cache`` unless it has a newer one."""
+def content_version_refill():
+    """The version from the database, stored in the cache unless it has a newer one.
+
+    Without the cache (unreachable, or skipped by its breaker) the request still gets
+    the version: the cache must never fail a request.
+    """
     version = content_version_row()
-    try:
-        _version_store(cache, version)
-    except Exception:  # An unreachable cache must not fail the request.
-        logger.warning("Cannot store the content version in the cache", exc_info=True)
+    cache_call(CACHE_ALIAS, lambda cache: _version_store(cache, version))
     return version
 
 
@@ -150,20 +150,23 @@ def _version_store(cache, version):
 
 
 def _version_forget():
-    try:
-        caches[CACHE_ALIAS].delete(VERSION_KEY)
-    except Exception:
-        # The change itself is saved; servers see it when the copy expires.
-        logger.warning("Cannot drop the cached content version", exc_info=True)
+    # Tried even while the cache is skipped, so that a cache that has just come back
+    # does not keep the old version. If it fails, the change itself is saved; servers
+    # see it when the copy expires.
+    cache_call(CACHE_ALIAS, lambda cache: cache.delete(VERSION_KEY), always=True)
 
 
 def _version_publish(using):
     """After a commit: the committed version as the copy, over any older one."""
-    try:
-        _version_store(caches[CACHE_ALIAS], content_version_row(using))
-    except Exception:
-        # The change itself is saved; servers see it when the copy expires.
-        logger.warning("Cannot store the committed content version", exc_info=True)
+    version = content_version_row(using)
+    stored = cache_call(
+        CACHE_ALIAS,
+        lambda cache: _version_store(cache, version) or True,
+        fallback=False,
+        always=True,
+    )
+    if not stored:
+        # Servers see the change when the copy expires.
         _version_forget()
 
 

@@ -7,15 +7,12 @@ and refuses an ``Authorization`` header in any other scheme (a key sent as a Bea
 token would otherwise be served as anonymous without a word).
 """
 
-import logging
-
 from django.conf import settings
-from django.core.cache import caches
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from rest_framework_api_key.models import APIKey
 
-logger = logging.getLogger(__name__)
+from .cachebreaker import cache_call
 
 # How long a key's verification data stays in the cache; saving or deleting the key
 # (revoking it in the admin) replaces it once the change commits, so this only bounds
@@ -66,37 +63,36 @@ def _record_from_database(prefix):
 
 def api_key_record(prefix):
     """What verifying a key with this prefix needs, from the cache or the database."""
-    cache = caches[settings.API_RATE_CACHE]
+    alias = settings.API_RATE_CACHE
     cache_key = _record_cache_key(prefix)
-    record = cache.get(cache_key)
+    record = cache_call(alias, lambda cache: cache.get(cache_key))
     if record is None:
         record = _record_from_database(prefix)
         # Added, never overwritten: if a save of the key committed after this read,
         # its after-commit refresh (below) is already there and must stay.
-        cache.add(cache_key, record, KEY_RECORD_TIMEOUT)
+        cache_call(
+            alias, lambda cache: cache.add(cache_key, record, KEY_RECORD_TIMEOUT)
+        )
     return record
 
 
 def _record_forget(prefix):
-    try:
-        caches[settings.API_RATE_CACHE].delete(_record_cache_key(prefix))
-    except Exception:
-        # The save itself must succeed (a revocation above all); the cached record
-        # expires within KEY_RECORD_TIMEOUT.
-        logger.warning(
-            "Cannot drop the cached record of API key %s", prefix, exc_info=True
-        )
+    # Tried even while the cache is skipped; a failure (logged by the breaker) never
+    # fails the save, a revocation above all: the record expires within
+    # KEY_RECORD_TIMEOUT.
+    key = _record_cache_key(prefix)
+    cache_call(settings.API_RATE_CACHE, lambda cache: cache.delete(key), always=True)
 
 
 def _record_refresh(prefix):
-    try:
-        caches[settings.API_RATE_CACHE].set(
-            _record_cache_key(prefix), _record_from_database(prefix), KEY_RECORD_TIMEOUT
-        )
-    except Exception:
-        logger.warning(
-            "Cannot refresh the cached record of API key %s", prefix, exc_info=True
-        )
+    key, record = _record_cache_key(prefix), _record_from_database(prefix)
+    stored = cache_call(
+        settings.API_RATE_CACHE,
+        lambda cache: cache.set(key, record, KEY_RECORD_TIMEOUT) or True,
+        fallback=False,
+        always=True,
+    )
+    if not stored:
         _record_forget(prefix)
 
 

@@ -5,19 +5,18 @@ the paths of ``API_CACHE_EXEMPT_PATHS`` (the schema and its documentation pages,
 depend on the code, not on the content), from the content version (hipext.content.version):
 
 - a strong ``ETag`` derived from the content version and the request (absolute URL,
-  ``Accept``), ``Last-Modified`` (the time of the last content change) and
-  ``Cache-Control: public, max-age=API_CACHE_MAX_AGE`` on every 200;
+  negotiated representation: hipext.http.cachekeys), ``Last-Modified`` (the time of
+  the last content change) and ``Cache-Control: public, max-age=API_CACHE_MAX_AGE``
+  on every 200;
 - a matching ``If-None-Match`` gets 304 before any view or database work; a satisfied
   ``If-Modified-Since`` gets 304 once the response is known to be a 200;
 - successful responses are kept in the cache, keyed by the request and valid only for
-  the content version they were rendered from; errors are never kept;
+  the content version they were rendered from, a bounded number per path; errors are
+  never kept;
 - no cookie and no ``Vary: Cookie`` on any API read, whatever inner middleware did.
 """
 
-import logging
-
 from django.conf import settings
-from django.core.cache import caches
 from django.http import HttpResponse, HttpResponseNotModified
 from django.utils.cache import cc_delim_re, get_conditional_response, patch_vary_headers
 from django.utils.http import http_date, parse_etags
@@ -31,22 +30,11 @@ from hipext.content.version import (
     version_unpack,
 )
 
+from .cachebreaker import cache_call
+from .cachekeys import request_identity, variant_allowed
 from .paths import is_api_path, is_under
 
-logger = logging.getLogger(__name__)
-
 RESPONSE_KEY_PREFIX = "hipext:api-response:"
-
-
-def _request_identity(request):
-    """What a response depends on: release, absolute URL (with query), ``Accept``."""
-    return "\n".join(
-        (
-            settings.API_CACHE_RELEASE,
-            request.build_absolute_uri(),
-            request.META.get("HTTP_ACCEPT", ""),
-        )
-    )
 
 
 def _strip_cookies(response):
@@ -84,9 +72,8 @@ class ApiCachingMiddleware:
             _strip_cookies(response)
             return response
 
-        identity = _request_identity(request)
+        identity = request_identity(request)
         response_key = RESPONSE_KEY_PREFIX + key_digest(identity)
-        cache = caches[CACHE_ALIAS]
         use_store = settings.API_RESPONSE_CACHE_TIMEOUT > 0
         if_none_match = request.META.get("HTTP_IF_NONE_MATCH")
         # One round trip: the version, plus the stored response unless the request is
@@ -94,17 +81,14 @@ class ApiCachingMiddleware:
         keys = [VERSION_KEY]
         if use_store and not if_none_match:
             keys.append(response_key)
-        try:
-            found = cache.get_many(keys)
-        except Exception:
-            # Without the cache, serve from the database rather than fail.
-            logger.warning("Cache unreachable; API read served uncached", exc_info=True)
-            found, use_store = None, False
+        # Without the cache, serve from the database rather than fail.
+        found = cache_call(CACHE_ALIAS, lambda cache: cache.get_many(keys))
         if found is None:
             version = content_version_row()
+            use_store = False
         else:
             version = version_unpack(found.get(VERSION_KEY))
-            version = version or content_version_refill(cache)
+            version = version or content_version_refill()
         token = f"{version[0]}:{version[1]}"
         etag = f'"{key_digest(token + chr(10) + identity)}"'
         last_modified = int(version[1])
@@ -113,7 +97,9 @@ class ApiCachingMiddleware:
             if etag in {tag.removeprefix("W/") for tag in parse_etags(if_none_match)}:
                 return self._not_modified(etag, last_modified)
             if use_store:
-                found[response_key] = self._fetch(cache, response_key)
+                found[response_key] = cache_call(
+                    CACHE_ALIAS, lambda cache: cache.get(response_key)
+                )
 
         stored = found.get(response_key) if use_store else None
         if stored is not None and stored[0] == token:
@@ -125,8 +111,8 @@ class ApiCachingMiddleware:
             validated = _cacheable(response)
             if validated:
                 self._add_validators(response, etag, last_modified)
-                if use_store:
-                    self._store(cache, response_key, token, response)
+                if use_store and variant_allowed(request, token):
+                    self._store(response_key, token, response)
             elif response.status_code >= 500:
                 # A failure may be transient: nobody may keep it.
                 response.headers["Cache-Control"] = "no-store"
@@ -140,23 +126,12 @@ class ApiCachingMiddleware:
         return response
 
     @staticmethod
-    def _fetch(cache, key):
-        try:
-            return cache.get(key)
-        except Exception:
-            logger.warning("Cannot read an API response from the cache", exc_info=True)
-            return None
-
-    @staticmethod
-    def _store(cache, key, token, response):
-        try:
-            cache.set(
-                key,
-                (token, list(response.items()), response.content),
-                settings.API_RESPONSE_CACHE_TIMEOUT,
-            )
-        except Exception:
-            logger.warning("Cannot store an API response in the cache", exc_info=True)
+    def _store(key, token, response):
+        stored = (token, list(response.items()), response.content)
+        cache_call(
+            CACHE_ALIAS,
+            lambda cache: cache.set(key, stored, settings.API_RESPONSE_CACHE_TIMEOUT),
+        )
 
     @staticmethod
     def _add_validators(response, etag, last_modified):

@@ -27,6 +27,7 @@ from django_redis.cache import RedisCache
 from hipext.api.problems import ProblemResponse
 
 from .apikeys import api_key_check, api_key_from_request, api_key_scheme_problem
+from .cachebreaker import cache_call
 from .paths import is_rate_limited_path
 
 logger = logging.getLogger(__name__)
@@ -129,6 +130,19 @@ def rate_headers(rate, count, reset):
     }
 
 
+def counters_unavailable(request):
+    """503 problem details: requests cannot be counted, and the limiter fails closed."""
+    return ProblemResponse(
+        503,
+        "Requests cannot be counted against their rate limit right now; retry shortly.",
+        headers={
+            "Retry-After": str(math.ceil(settings.CACHE_BREAKER_SECONDS)),
+            "Cache-Control": "no-store",
+        },
+        instance=request.get_full_path(),
+    )
+
+
 class RateLimitMiddleware:
     """Identifies API keys and enforces per-IP and per-key request limits."""
 
@@ -160,11 +174,16 @@ class RateLimitMiddleware:
             # is limited like any anonymous traffic.
             ident = f"ip:{client_ip(request)}"
             rate = rate_parse(settings.API_RATE_ANON)
-        try:
-            count, reset = counter_hit(settings.API_RATE_CACHE, ident, rate.period, now)
-        except Exception:
-            logger.exception("Rate-limit counter unavailable; request not counted")
-            return self.get_response(request)
+        alias = settings.API_RATE_CACHE
+        counted = cache_call(
+            alias, lambda _cache: counter_hit(alias, ident, rate.period, now)
+        )
+        if counted is None:
+            # The cache breaker has logged why.
+            if settings.API_RATE_FAIL_OPEN:
+                return self.get_response(request)
+            return counters_unavailable(request)
+        count, reset = counted
         headers = rate_headers(rate, count, reset)
         if count > rate.limit or problem is not None:
             # Said to this client, now: no shared cache may keep it.

@@ -8,6 +8,7 @@ from exercises.models import Equipment, Exercise, ExerciseEquipment, Guideline, 
 from hipext.content.seeding import content_seed
 from hipext.content.version import key_digest
 from hipext.http import caching
+from hipext.http.cachekeys import request_identity
 from routines.models import RoutineItem
 from tests.hipext.http.test_caching import admin_change, admin_form_data
 
@@ -82,7 +83,7 @@ def test_schema_and_docs_pages_are_not_content_cached(client, url):
 
 def stored(rf, url):
     """The cache entry the middleware keeps for a GET of ``url``, if any."""
-    identity = caching._request_identity(rf.get(url))
+    identity = request_identity(rf.get(url))
     return cache.get(caching.RESPONSE_KEY_PREFIX + key_digest(identity))
 
 

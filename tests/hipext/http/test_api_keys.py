@@ -320,8 +320,8 @@ def test_keys_are_issued_revoked_and_deleted_while_the_cache_is_down(
     assert revoked_row.revoked
     assert not APIKey.objects.filter(pk=api_key.pk).exists()
     assert APIKey.objects.filter(name="Next app").exists()
-    assert "Cannot drop the cached record of API key" in caplog.text
-    assert "Cannot refresh the cached record of API key" in caplog.text
+    # The cache breaker logs the failure (once per interval).
+    assert f"Cache {settings.API_RATE_CACHE!r} failed" in caplog.text
 
 
 @pytest.mark.parametrize("scheme", ["Bearer", "Token", "Basic"])

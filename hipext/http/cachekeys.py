@@ -1,0 +1,98 @@
+"""What a cached API response is keyed on, and how many variants of a path are kept.
+
+A response depends on the URL and on the representation content negotiation picks
+for it, not on the raw ``Accept`` header: ``application/json``, ``*/*``, no header
+and ``application/json, x/<anything>`` all get the same JSON, so they share one
+cached copy and one ETag, while ``application/json; indent=4`` (indented JSON) gets
+its own. The representation is worked out with DRF's own negotiation against the
+renderers of the view the path resolves to, before the view runs.
+
+Query strings are the other source of variety (a free-text ``search``, a date, any
+order of comma-separated values): at most ``API_RESPONSE_CACHE_VARIANTS`` responses
+of one path are stored per content version; requests beyond that are answered
+normally, just not stored.
+"""
+
+import types
+
+from django.conf import settings
+from django.http import Http404
+from django.urls import Resolver404, resolve
+from rest_framework.exceptions import APIException
+from rest_framework.negotiation import DefaultContentNegotiation
+from rest_framework.renderers import JSONRenderer
+from rest_framework.settings import api_settings
+
+from hipext.content.version import CACHE_ALIAS, key_digest
+
+from .cachebreaker import cache_call
+
+VARIANTS_KEY_PREFIX = "hipext:api-variants:"
+# Answers that are errors, never stored, whatever the view: one key for all of them.
+UNNEGOTIABLE = "unnegotiable"
+
+_negotiation = DefaultContentNegotiation()
+
+
+def _renderer_classes(request):
+    """The renderers of the DRF view (or viewset action) serving this path."""
+    try:
+        view = resolve(request.path_info).func
+    except Resolver404:
+        view = None
+    initkwargs = getattr(view, "initkwargs", None) or {}
+    return (
+        initkwargs.get("renderer_classes")
+        or getattr(getattr(view, "cls", None), "renderer_classes", None)
+        or api_settings.DEFAULT_RENDERER_CLASSES
+    )
+
+
+def representation(request):
+    """The media type the view will answer with (``application/json;indent=4``)."""
+    renderers = [renderer_class() for renderer_class in _renderer_classes(request)]
+    # What DRF's negotiation reads of a request: its Accept header and ?format=.
+    asked = types.SimpleNamespace(headers=request.headers, query_params=request.GET)
+    try:
+        renderer, media_type = _negotiation.select_renderer(asked, renderers)
+    except (APIException, Http404):
+        return UNNEGOTIABLE
+    if isinstance(renderer, JSONRenderer):
+        indent = renderer.get_indent(media_type, {})
+        return f"{renderer.media_type};indent={indent}"
+    return renderer.media_type
+
+
+def request_identity(request):
+    """What a response depends on: release, absolute URL, negotiated representation."""
+    return "\n".join(
+        (
+            settings.API_CACHE_RELEASE,
+            request.build_absolute_uri(),
+            representation(request),
+        )
+    )
+
+
+def variant_allowed(request, token):
+    """Whether one more response of this path may be stored at this content version.
+
+    Counts in the cache; ``True`` if the count cannot be kept (the store will then
+    fail or be skipped too), and always when the bound is 0 (off).
+    """
+    budget = settings.API_RESPONSE_CACHE_VARIANTS
+    if budget <= 0:
+        return True
+    path = key_digest(f"{settings.API_CACHE_RELEASE}\n{request.path_info}")
+    key = f"{VARIANTS_KEY_PREFIX}{path}:{token}"
+    timeout = settings.API_RESPONSE_CACHE_TIMEOUT
+
+    def count(cache):
+        cache.add(key, 0, timeout)
+        try:
+            return cache.incr(key)
+        except ValueError:  # expired between add and incr
+            return 1
+
+    counted = cache_call(CACHE_ALIAS, count)
+    return counted is None or counted <= budget
