@@ -22,6 +22,8 @@ from .dose import DOSE_FIELDS
 from .models import (
     Equipment,
     Exercise,
+    ExerciseEquipment,
+    ExerciseMuscle,
     ExerciseStep,
     Guideline,
     Muscle,
@@ -217,7 +219,10 @@ def exercise_write(exercise, data):
     muscles = objects_by_slug(Muscle, [m["muscle"] for m in data["muscles"]], what)
     exercise.muscle_links.exclude(muscle__slug__in=list(muscles)).delete()
     for item in data["muscles"]:
-        exercise.muscle_links.update_or_create(
+        # Through the model's manager: the exercise's own may hold a prefetch whose
+        # outer joins PostgreSQL cannot lock FOR UPDATE.
+        ExerciseMuscle.objects.update_or_create(
+            exercise=exercise,
             muscle=muscles[item["muscle"]],
             defaults={"role": item["role"]},
         )
@@ -229,7 +234,8 @@ def exercise_write(exercise, data):
         equipment__slug__in=[e["equipment"] for e in data["equipment"]]
     ).delete()
     for item in data["equipment"]:
-        link, _ = exercise.equipment_links.update_or_create(
+        link, _ = ExerciseEquipment.objects.update_or_create(
+            exercise=exercise,
             equipment=equipment[item["equipment"]],
             defaults={"requirement": item["requirement"], "note": item["note"]},
         )
