@@ -1,5 +1,7 @@
 """A saved exercise's muscle diagram as an SVG document."""
 
+import re
+
 from django.template.loader import render_to_string
 
 from exercises.models import ExerciseMuscle, Muscle
@@ -7,6 +9,9 @@ from exercises.models import ExerciseMuscle, Muscle
 from .drawing import draw, tagged_muscles
 
 TEMPLATE = "exercises/diagram.svg"
+# Characters XML 1.0 does not allow, even escaped: text fields refuse control
+# characters (hipext.content.validators), but rows saved before that may hold some.
+NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 def render_diagram(*, exercise_name, muscles, names, id_prefix="diagram"):
@@ -16,7 +21,7 @@ def render_diagram(*, exercise_name, muscles, names, id_prefix="diagram"):
     )
     # The template engine escapes every name; rendered without a request, so no
     # context processor runs.
-    return render_to_string(TEMPLATE, {"diagram": diagram})
+    return NOT_XML.sub("", render_to_string(TEMPLATE, {"diagram": diagram}))
 
 
 def exercise_diagram_svg(exercise):

@@ -193,6 +193,22 @@ def test_quotes_and_ampersands_in_names_survive_in_attributes_and_text():
 
 
 @pytest.mark.django_db
+def test_a_control_character_saved_before_validation_leaves_the_svg_well_formed():
+    link = ExerciseMuscleFactory(
+        muscle=MuscleFactory(slug="gluteus-maximus"), role=MuscleRole.PRIMARY
+    )
+    # An update() skips the validators, as a row saved before they existed did.
+    Muscle.objects.filter(pk=link.muscle.pk).update(name="Gluteus\x01max\x1fimus")
+
+    svg = exercise_diagram_svg(link.exercise)
+
+    assert "\x01" not in svg
+    assert "\x1f" not in svg
+    root = parse(svg)
+    assert "Primary: Gluteusmaximus" in legend_text(root)
+
+
+@pytest.mark.django_db
 def test_a_tall_legend_keeps_plain_numbers_whatever_the_locale_settings(settings):
     # Coordinates must never be localized: "1,071" is no SVG length.
     settings.USE_THOUSAND_SEPARATOR = True
