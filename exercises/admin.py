@@ -2,7 +2,7 @@ from django import forms
 from django.contrib import admin
 from django.utils.safestring import mark_safe
 
-from hipext.content.admin import OrderedInlineSaveMixin
+from hipext.content.admin import DocumentsFlushedAdminMixin, OrderedInlineSaveMixin
 
 from .diagrams import exercise_diagram_svg
 from .models import (
@@ -67,7 +67,9 @@ class VariationInline(admin.TabularInline):
 
 
 @admin.register(Exercise)
-class ExerciseAdmin(OrderedInlineSaveMixin, admin.ModelAdmin):
+class ExerciseAdmin(
+    DocumentsFlushedAdminMixin, OrderedInlineSaveMixin, admin.ModelAdmin
+):
     list_display = ["name", "difficulty", "position", "laterality", "updated_at"]
     list_filter = [
         "difficulty",
@@ -118,7 +120,7 @@ class ExerciseAdmin(OrderedInlineSaveMixin, admin.ModelAdmin):
 
 
 @admin.register(Muscle)
-class MuscleAdmin(admin.ModelAdmin):
+class MuscleAdmin(DocumentsFlushedAdminMixin, admin.ModelAdmin):
     list_display = ["name", "slug", "group", "hip_role"]
     list_filter = ["hip_role", ("group", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["group"]
@@ -128,7 +130,7 @@ class MuscleAdmin(admin.ModelAdmin):
 
 
 @admin.register(Equipment)
-class EquipmentAdmin(admin.ModelAdmin):
+class EquipmentAdmin(DocumentsFlushedAdminMixin, admin.ModelAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name", "slug"]
     ordering = ["name"]
@@ -136,7 +138,7 @@ class EquipmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(Guideline)
-class GuidelineAdmin(admin.ModelAdmin):
+class GuidelineAdmin(DocumentsFlushedAdminMixin, admin.ModelAdmin):
     list_display = ["position", "title", "slug"]
     list_display_links = ["title"]
     search_fields = ["title", "text"]

@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 
 from exercises.dose import DOSE_FIELDS
-from hipext.content.admin import OrderedInlineSaveMixin
+from hipext.content.admin import DocumentsFlushedAdminMixin, OrderedInlineSaveMixin
 
 from .models import MAX_ITEMS, MIN_ITEMS, Routine, RoutineItem
 from .services import routine_items_check
@@ -43,7 +43,9 @@ class RoutineItemInline(admin.TabularInline):
 
 
 @admin.register(Routine)
-class RoutineAdmin(OrderedInlineSaveMixin, admin.ModelAdmin):
+class RoutineAdmin(
+    DocumentsFlushedAdminMixin, OrderedInlineSaveMixin, admin.ModelAdmin
+):
     list_display = ["name", "difficulty", "updated_at"]
     list_filter = [
         "difficulty",
