@@ -244,6 +244,9 @@ API_RESPONSE_CACHE_TIMEOUT = int(os.environ.get("API_RESPONSE_CACHE_TIMEOUT", "3
 API_COUNT_CACHE_TIMEOUT = int(os.environ.get("API_COUNT_CACHE_TIMEOUT", "3600"))
 # Seconds the cache keeps its copy of the content version before rereading the database.
 API_CONTENT_VERSION_TIMEOUT = int(os.environ.get("API_CONTENT_VERSION_TIMEOUT", "30"))
+# Answer the API's lists and details from the published documents (hipext.api.readmodel)
+# rather than by the serializers; the bytes are the same.
+API_READ_MODEL = env_bool("API_READ_MODEL", default=True)
 # API paths whose responses depend on the code, not on the content: the schema and its
 # documentation pages get no content validators and are never kept in the response cache.
 API_CACHE_EXEMPT_PATHS = ("/api/schema", "/api/docs", "/api/redoc")

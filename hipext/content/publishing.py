@@ -9,7 +9,9 @@ document is rendered once however many rows the transaction wrote: the content a
 ``documents_flushed()``. Outside a transaction (a shell's save in autocommit) the
 documents are rendered at once. Anything still pending when a transaction commits (a
 write path that did not flush) is rendered by an on-commit fallback in a transaction
-of its own and logged as a warning, so no document is left stale.
+of its own and logged as a warning, so no document is left stale. A read from the
+documents (hipext.api.readmodel) in a transaction with pending changes renders them
+first, so a transaction reads its own writes.
 """
 
 import functools
@@ -75,6 +77,13 @@ def documents_note(keys, *, using=DEFAULT_DB_ALIAS):
         transaction.on_commit(batch.fallback, using=using)
         pending.batches.append(batch)
     pending.batches[-1].keys |= keys
+
+
+def documents_pending(*, using=DEFAULT_DB_ALIAS):
+    """Whether this connection's transaction has changes whose documents wait."""
+    if not connections[using].in_atomic_block:
+        return False
+    return any(batch.keys for batch in _pending(using).batches)
 
 
 def documents_flush(*, using=DEFAULT_DB_ALIAS):
