@@ -329,10 +329,6 @@ def _orphans():
         kind = _kinds.get(name)
         if kind is None:
             continue
-        alive = set(
-            kind.model._default_manager.filter(
-                pk__in=[doc.object_id for doc in docs]
-            ).values_list("pk", flat=True)
-        )
+        alive = set(kind.model._default_manager.values_list("pk", flat=True))
         orphans[name] = [doc for doc in docs if doc.object_id not in alive]
     return {name: docs for name, docs in orphans.items() if docs}

@@ -39,6 +39,9 @@ class _Batch:
     savepoints: tuple
     keys: set = field(default_factory=set)
     fallback: object = None
+    # Noted inside the block Django opens around one delete or many-to-many change in
+    # autocommit: rendering at its commit is the plan, not a missed flush.
+    autocommit: bool = False
 
 
 @dataclass
@@ -72,7 +75,10 @@ def documents_note(keys, *, using=DEFAULT_DB_ALIAS):
     pending = _pending(using)
     savepoints = tuple(connection.savepoint_ids)
     if not pending.batches or pending.batches[-1].savepoints != savepoints:
-        batch = _Batch(savepoints)
+        blocks = connection.atomic_blocks
+        batch = _Batch(
+            savepoints, autocommit=len(blocks) == 1 and blocks[0].savepoint is False
+        )
         batch.fallback = functools.partial(_flush_at_commit, using, batch)
         transaction.on_commit(batch.fallback, using=using)
         pending.batches.append(batch)
@@ -121,11 +127,12 @@ def _flush_at_commit(using, batch):
     pending.batches.remove(batch)
     if not batch.keys:
         return
-    logger.warning(
-        "%d documents were still pending at commit: a write path did not flush "
-        "them (see hipext.content.publishing); rendering them now.",
-        len(batch.keys),
-    )
+    if not batch.autocommit:
+        logger.warning(
+            "%d documents were still pending at commit: a write path did not flush "
+            "them (see hipext.content.publishing); rendering them now.",
+            len(batch.keys),
+        )
     try:
         with transaction.atomic(using=using):
             documents_write(batch.keys)
@@ -155,12 +162,14 @@ def _on_saving(sender, instance, raw, using, **kwargs):
         ):
             before = sender(pk=instance.pk, **old)
             keys.update((kind, pk) for kind, pk in rule.affected(before) if pk)
-    documents_note(keys, using=using)
+    # Noted with the save's own (after it, so that in autocommit they render after it).
+    instance._documents_before_save = keys
 
 
 def _on_saved(sender, instance, raw, using, **kwargs):
     if not raw:
-        documents_note(affected_by(instance), using=using)
+        before = instance.__dict__.pop("_documents_before_save", set())
+        documents_note(affected_by(instance) | before, using=using)
 
 
 def _on_deleting(sender, instance, using, **kwargs):

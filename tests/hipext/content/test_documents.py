@@ -331,3 +331,31 @@ def test_check_reports_stale_documents_and_rebuild_repairs_them(seeded, capsys):
     assert documents_rebuild()[1] == 1
     call_command("check_documents")
     assert DocumentChange.objects.filter(slug="gone", action="delete").exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_changes_in_autocommit_are_rendered_without_a_warning(caplog):
+    with caplog.at_level(logging.WARNING, "hipext.content.publishing"):
+        guideline = GuidelineFactory(slug="shell")  # a save: rendered at once
+        assert Document.objects.filter(kind="guideline", slug="shell").exists()
+        guideline.title = "Edited in a shell"
+        guideline.save()
+        assert b"Edited in a shell" in bytes(
+            Document.objects.get(kind="guideline", slug="shell").body
+        )
+        guideline.delete()  # in Django's own block: rendered at its commit
+    assert not Document.objects.filter(kind="guideline").exists()
+    assert DocumentChange.objects.filter(slug="shell", action="delete").exists()
+    assert caplog.text == ""
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_move_in_autocommit_re_renders_the_group_it_left():
+    group = MuscleFactory(slug="g")
+    member = MuscleFactory(slug="m", group=group)
+    assert b'"slug":"m"' in bytes(Document.objects.get(kind="muscle", slug="g").body)
+    member.group = None
+    member.save()
+    assert b'"slug":"m"' not in bytes(
+        Document.objects.get(kind="muscle", slug="g").body
+    )
