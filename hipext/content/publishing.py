@@ -58,8 +58,13 @@ def _pending(using):
     pending = getattr(connection, "_hipext_documents", None)
     if pending is None:
         pending = connection._hipext_documents = _Pending()
-    registered = {id(entry[1]) for entry in connection.run_on_commit}
-    pending.batches = [b for b in pending.batches if id(b.fallback) in registered]
+    # A batch's fallback is registered early (at its first note), so the search from
+    # the start of the list (long in a big seed: every change registers one) is short.
+    pending.batches = [
+        batch
+        for batch in pending.batches
+        if any(entry[1] is batch.fallback for entry in connection.run_on_commit)
+    ]
     return pending
 
 
