@@ -11,13 +11,15 @@ PORT ?= 8000
 run: export DJANGO_DEBUG ?= 1
 run: install
 	$(PY) manage.py migrate --no-input
+	$(PY) manage.py rebuild_documents
 	$(PY) manage.py seed
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
-## serve: production serving: migrate, collect static files, run gunicorn
+## serve: production serving: migrate, render documents, collect static files, run gunicorn
 ## (settings from the environment, see README "Production"; gunicorn.conf.py)
 serve: install
 	$(PY) manage.py migrate --no-input
+	$(PY) manage.py rebuild_documents
 	$(PY) manage.py collectstatic --no-input
 	$(VENV)/bin/gunicorn --config gunicorn.conf.py
 

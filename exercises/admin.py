@@ -2,7 +2,11 @@ from django import forms
 from django.contrib import admin
 from django.utils.safestring import mark_safe
 
-from hipext.content.admin import OrderedInlineSaveMixin, RevisionCheckedAdminMixin
+from hipext.content.admin import (
+    DocumentsFlushedAdminMixin,
+    OrderedInlineSaveMixin,
+    RevisionCheckedAdminMixin,
+)
 
 from .diagrams import exercise_diagram_svg
 from .models import (
@@ -78,7 +82,10 @@ class VariationInline(admin.TabularInline):
 
 @admin.register(Exercise)
 class ExerciseAdmin(
-    RevisionCheckedAdminMixin, OrderedInlineSaveMixin, admin.ModelAdmin
+    DocumentsFlushedAdminMixin,
+    RevisionCheckedAdminMixin,
+    OrderedInlineSaveMixin,
+    admin.ModelAdmin,
 ):
     list_display = ["name", "difficulty", "position", "laterality", "updated_at"]
     list_filter = [
@@ -133,7 +140,7 @@ class ExerciseAdmin(
 
 
 @admin.register(Muscle)
-class MuscleAdmin(admin.ModelAdmin):
+class MuscleAdmin(DocumentsFlushedAdminMixin, admin.ModelAdmin):
     list_display = ["name", "slug", "group", "hip_role"]
     list_filter = ["hip_role", ("group", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["group"]
@@ -143,7 +150,7 @@ class MuscleAdmin(admin.ModelAdmin):
 
 
 @admin.register(Equipment)
-class EquipmentAdmin(admin.ModelAdmin):
+class EquipmentAdmin(DocumentsFlushedAdminMixin, admin.ModelAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name", "slug"]
     ordering = ["name"]
@@ -151,7 +158,7 @@ class EquipmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(Guideline)
-class GuidelineAdmin(admin.ModelAdmin):
+class GuidelineAdmin(DocumentsFlushedAdminMixin, admin.ModelAdmin):
     list_display = ["position", "title", "slug"]
     list_display_links = ["title"]
     search_fields = ["title", "text"]

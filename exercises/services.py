@@ -1,13 +1,12 @@
 """Writes that span several rows of exercise content."""
 
-from django.db import transaction
-
 from hipext.content.ordering import ordered_children_save, parent_lock
+from hipext.content.publishing import documents_flushed
 
 from .models import ExerciseStep
 
 
-@transaction.atomic
+@documents_flushed()
 def exercise_steps_set(*, exercise, texts):
     """Make an exercise's steps exactly ``texts``, in order, reusing existing rows."""
     # Lock before reading the steps: a concurrent save waits, then works on this one's

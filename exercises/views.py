@@ -11,6 +11,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
+from hipext.api.readmodel import DocumentReadMixin
 from hipext.api.renderers import SVG_CONTENT_TYPE, SVGRenderer
 from hipext.api.viewsets import ReadOnlyViewSet
 
@@ -36,7 +37,7 @@ from .serializers import (
     list=extend_schema(examples=EXERCISE_EXAMPLES),
     retrieve=extend_schema(examples=EXERCISE_EXAMPLES),
 )
-class ExerciseViewSet(ReadOnlyViewSet):
+class ExerciseViewSet(DocumentReadMixin, ReadOnlyViewSet):
     """Hip-extension exercises, each with its steps, dose, muscles, equipment and variations.
 
     The list gives every exercise in the same full shape as the detail, so one call
@@ -47,6 +48,7 @@ class ExerciseViewSet(ReadOnlyViewSet):
     queryset = Exercise.objects.prefetch_related(*exercise_detail_prefetches())
     serializer_class = ExerciseSerializer
     filterset_class = ExerciseFilterSet
+    document_kind = "exercise"
 
     @extend_schema(
         operation_id="exercises_diagram",
@@ -89,23 +91,26 @@ class ExerciseViewSet(ReadOnlyViewSet):
         return response
 
 
-class MuscleViewSet(ReadOnlyViewSet):
+class MuscleViewSet(DocumentReadMixin, ReadOnlyViewSet):
     """Muscles and muscle groups, each with its group, members and a link to its exercises."""
 
     queryset = Muscle.objects.select_related("group").prefetch_related("members")
     serializer_class = MuscleSerializer
     filterset_class = MuscleFilterSet
+    document_kind = "muscle"
 
 
-class EquipmentViewSet(ReadOnlyViewSet):
+class EquipmentViewSet(DocumentReadMixin, ReadOnlyViewSet):
     """Equipment the exercises use, each with a link to the exercises using it."""
 
     queryset = Equipment.objects.all()
     serializer_class = EquipmentSerializer
+    document_kind = "equipment"
 
 
-class GuidelineViewSet(ReadOnlyViewSet):
+class GuidelineViewSet(DocumentReadMixin, ReadOnlyViewSet):
     """The source article's general guidance, in its order."""
 
     queryset = Guideline.objects.all()
     serializer_class = GuidelineSerializer
+    document_kind = "guideline"

@@ -1,5 +1,5 @@
-"""Project-wide state that belongs to no single content app: the content version and
-the seed's bookkeeping."""
+"""Project-wide state that belongs to no single content app: the content version, the
+seed's bookkeeping and the published documents with their log."""
 
 from django.db import models
 from django.db.models import Q
@@ -45,3 +45,53 @@ class SeedRecord(models.Model):
 
     def __str__(self):
         return f"{self.model}:{self.key}"
+
+
+class Document(models.Model):
+    """A published object's public representation, rendered when it changes.
+
+    ``body`` holds the bytes the detail endpoint answers, with the absolute URLs at a
+    placeholder base that a reader replaces by its own (hipext/content/documents.py).
+    """
+
+    kind = models.CharField(max_length=50)
+    object_id = models.BigIntegerField()
+    slug = models.CharField(max_length=150)
+    body = models.BinaryField()
+    etag = models.CharField(max_length=32)
+    seq = models.BigIntegerField(help_text="The DocumentChange of its last change.")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["kind", "object_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "object_id"],
+                name="%(app_label)s_%(class)s_unique_object",
+            ),
+        ]
+        indexes = [models.Index(fields=["kind", "slug"])]
+
+    def __str__(self):
+        return f"{self.kind} {self.slug}"
+
+
+class DocumentChange(models.Model):
+    """One entry of the document log: a document written or removed (a tombstone)."""
+
+    class Action(models.TextChoices):
+        UPSERT = "upsert", "Upsert"
+        DELETE = "delete", "Delete"
+
+    seq = models.BigAutoField(primary_key=True)
+    kind = models.CharField(max_length=50)
+    object_id = models.BigIntegerField()
+    slug = models.CharField(max_length=150)
+    action = models.CharField(max_length=10, choices=Action.choices)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["seq"]
+
+    def __str__(self):
+        return f"{self.seq}: {self.action} {self.kind} {self.slug}"

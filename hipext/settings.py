@@ -316,6 +316,9 @@ API_COUNT_CACHE_TIMEOUT = int(os.environ.get("API_COUNT_CACHE_TIMEOUT", "3600"))
 # caching"). It costs a refill or two a second (one small query each): 14 to 18 in
 # 10 s at about 1,200 requests a second, against 1 or 2 with 30 s.
 API_CONTENT_VERSION_TIMEOUT = int(os.environ.get("API_CONTENT_VERSION_TIMEOUT", "1"))
+# Answer the API's lists and details from the published documents (hipext.api.readmodel)
+# rather than by the serializers; the bytes are the same.
+API_READ_MODEL = env_bool("API_READ_MODEL", default=True)
 # API paths whose responses depend on the code, not on the content: the schema and its
 # documentation pages get no content validators and are never kept in the response cache.
 API_CACHE_EXEMPT_PATHS = ("/api/schema", "/api/docs", "/api/redoc")

@@ -3,7 +3,11 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 
 from exercises.dose import DOSE_FIELDS
-from hipext.content.admin import OrderedInlineSaveMixin, RevisionCheckedAdminMixin
+from hipext.content.admin import (
+    DocumentsFlushedAdminMixin,
+    OrderedInlineSaveMixin,
+    RevisionCheckedAdminMixin,
+)
 
 from .models import MAX_ITEMS, MIN_ITEMS, Routine, RoutineItem
 from .services import routine_items_check
@@ -43,7 +47,12 @@ class RoutineItemInline(admin.TabularInline):
 
 
 @admin.register(Routine)
-class RoutineAdmin(RevisionCheckedAdminMixin, OrderedInlineSaveMixin, admin.ModelAdmin):
+class RoutineAdmin(
+    DocumentsFlushedAdminMixin,
+    RevisionCheckedAdminMixin,
+    OrderedInlineSaveMixin,
+    admin.ModelAdmin,
+):
     list_display = ["name", "difficulty", "updated_at"]
     list_filter = [
         "difficulty",

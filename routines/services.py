@@ -1,10 +1,10 @@
 """Writes that span several rows of routine content, and the rules they keep."""
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 
 from exercises.models import Difficulty
 from hipext.content.ordering import ordered_children_save
+from hipext.content.publishing import documents_flushed
 
 from .models import MAX_ITEMS, MIN_ITEMS, RoutineItem
 
@@ -42,7 +42,7 @@ def routine_items_check(*, difficulty, exercises):
         raise ValidationError(errors)
 
 
-@transaction.atomic
+@documents_flushed()
 def routine_items_set(*, routine, items):
     """Make a routine's items exactly ``items``, in order, reusing existing rows.
 

@@ -12,6 +12,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from hipext.api.problems import PROBLEM_CONTENT_TYPE
+from hipext.api.readmodel import DocumentReadMixin
 from hipext.api.routers import SLUG_PATTERN
 from hipext.api.schema import AutoSchema, ProblemSerializer
 from hipext.api.viewsets import ReadOnlyViewSet
@@ -50,13 +51,14 @@ class SuggestSchema(AutoSchema):
     ),
     retrieve=extend_schema(summary="A routine", examples=ROUTINE_EXAMPLES),
 )
-class RoutineViewSet(ReadOnlyViewSet):
+class RoutineViewSet(DocumentReadMixin, ReadOnlyViewSet):
     """Curated hip-extension routines: a warm-up, then 2–3 exercises in order."""
 
     # Four queries for any number of routines: see ROUTINE_PREFETCH.
     queryset = Routine.objects.prefetch_related(*ROUTINE_PREFETCH)
     serializer_class = RoutineSerializer
     filterset_class = RoutineFilterSet
+    document_kind = "routine"
     # /api/routines/suggest is the builder, so no routine has a reserved slug; the
     # schema's slug pattern says so (the router tries the builder's route first).
     lookup_value_regex = (

@@ -9,6 +9,7 @@ from exercises.models import (
     ExerciseEquipment,
     ExerciseMuscle,
     ExerciseStep,
+    Guideline,
     Laterality,
     Muscle,
     MuscleRole,
@@ -89,6 +90,17 @@ class VariationFactory(factory.django.DjangoModelFactory):
     variant = factory.SubFactory(ExerciseFactory)
     name = factory.Sequence(lambda n: f"Variation {n}")
     kind = VariationKind.PROGRESSION
+
+
+class GuidelineFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Guideline
+
+    slug = factory.Sequence(lambda n: f"guideline-{n}")
+    title = factory.Sequence(lambda n: f"Guideline {n}")
+    text = "A test guideline."
+    position = factory.Sequence(lambda n: n + 1)
+    source = "Test data."
 
 
 def full_exercise(**kwargs):

@@ -2,9 +2,32 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import router
 from django.utils.html import format_html
 
 from .ordering import ordered_children_save
+from .publishing import documents_flushed
+
+
+class DocumentsFlushedAdminMixin:
+    """Renders the documents an admin change affects once, before its transaction ends.
+
+    Every view that writes (add, change, delete, and the changelist with its actions
+    and list edits) runs in one transaction that renders the pending documents last,
+    so a save with inlines renders its object's document once, not once per row.
+    """
+
+    def changeform_view(self, request, *args, **kwargs):
+        with documents_flushed(using=router.db_for_write(self.model)):
+            return super().changeform_view(request, *args, **kwargs)
+
+    def delete_view(self, request, *args, **kwargs):
+        with documents_flushed(using=router.db_for_write(self.model)):
+            return super().delete_view(request, *args, **kwargs)
+
+    def changelist_view(self, request, *args, **kwargs):
+        with documents_flushed(using=router.db_for_write(self.model)):
+            return super().changelist_view(request, *args, **kwargs)
 
 
 class RevisionCheckedForm(forms.ModelForm):

@@ -17,9 +17,11 @@ from pathlib import Path
 import yaml
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import models
 
 from hipext.models import SeedRecord
+
+from .publishing import documents_flushed
 
 FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"
 
@@ -161,7 +163,6 @@ def content_seed(*, directory=FIXTURES_DIR, overwrite=False):
     return content_load(files=files, overwrite=overwrite)
 
 
-@transaction.atomic
 def content_load(*, files, overwrite=False):
     """Load fixture entries, never touching what an editor changed unless ``overwrite``.
 
@@ -170,8 +171,14 @@ def content_load(*, files, overwrite=False):
     fingerprint is kept in a SeedRecord. An object is rewritten only while it still
     matches what the seed last wrote, so running the seed again changes nothing, a
     newer fixture updates untouched content, and an editor's change (or deletion)
-    stays until ``overwrite`` is given.
+    stays until ``overwrite`` is given. One transaction: every changed object's
+    document is rendered once, at its end.
     """
+    with documents_flushed():
+        return _content_load(files, overwrite)
+
+
+def _content_load(files, overwrite):
     report = SeedReport()
     for kind in content_kinds():
         entries = _entries(kind, files)

@@ -8,11 +8,11 @@ deleted and leaves them alone.
 from pathlib import Path
 
 import yaml
-from django.db import transaction
 
 from hipext.models import SeedRecord
 
 from .ordering import MAX_POSITION
+from .publishing import documents_flushed
 from .seeding import SeedError, content_export, content_kinds, content_load, read_yaml
 
 SEED_RECORDS_FILE = "seed-records.yaml"
@@ -85,7 +85,7 @@ def _read_export(path):
     return files
 
 
-@transaction.atomic
+@documents_flushed()
 def content_import(*, path, force=False):
     """Load an export with the seed's loader; refuse a database with content unless ``force``.
 

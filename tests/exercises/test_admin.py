@@ -15,8 +15,11 @@ from exercises.models import (
     Guideline,
     Muscle,
 )
+from hipext.models import Document
+from routines.models import Routine
 from tests.conftest import postgresql_only, run_in_thread
 from tests.factories import ExerciseFactory, VariationFactory
+from tests.hipext.content.test_documents import assert_documents_match_the_api, renders
 
 pytestmark = pytest.mark.django_db
 
@@ -438,3 +441,49 @@ def test_two_exercises_naming_each_other_are_deleted_together(admin_client, db):
 
     assert response.status_code == 302
     assert not Exercise.objects.filter(pk__in=[first.pk, second.pk]).exists()
+
+
+def test_an_admin_save_with_inlines_renders_the_exercise_document_once(
+    admin_client, api_client, seeded
+):
+    exercise = Exercise.objects.get(slug="glute-bridges")
+    before = Document.objects.get(kind="exercise", object_id=exercise.pk).etag
+    url, data = exercise_post_data(admin_client, exercise)
+    index = _step_indexes(data)
+    data[f"steps-{index[1]}-position"] = 2
+    data[f"steps-{index[2]}-position"] = 1
+    data["name"] = "Bridges, renamed"
+
+    with renders() as made:
+        response = admin_client.post(url, data)
+
+    assert response.status_code == 302, response.context["errors"]
+    # The exercise, those varying into it, and the routines holding any of them.
+    exercises = {exercise, *(v.exercise for v in exercise.variant_of.all())}
+    routines = Routine.objects.filter(items__exercise__in=exercises).distinct()
+    assert sorted(made) == sorted(
+        [("exercise", e.slug) for e in exercises]
+        + [("routine", r.slug) for r in routines]
+    )
+    assert len(exercises) > 1
+    assert Document.objects.get(kind="exercise", object_id=exercise.pk).etag != before
+    assert_documents_match_the_api(api_client)
+
+
+def test_an_admin_bulk_delete_leaves_tombstones(admin_client, seeded):
+    guidelines = list(Guideline.objects.order_by("pk")[:2])
+    url = reverse("admin:exercises_guideline_changelist")
+    data = {
+        "action": "delete_selected",
+        "_selected_action": [g.pk for g in guidelines],
+        "post": "yes",
+    }
+
+    assert admin_client.post(url, data).status_code == 302
+
+    assert not Document.objects.filter(
+        kind="guideline", object_id__in=[g.pk for g in guidelines]
+    ).exists()
+    assert (
+        Document.objects.filter(kind="guideline").count() == Guideline.objects.count()
+    )

@@ -1,0 +1,108 @@
+"""Answering reads from the published documents (hipext.content.documents).
+
+A detail is one document; a list is the filtered, ordered page of ids (the FilterSet
+and ordering still run in SQL over the normalized tables) joined to its documents in
+the same query, concatenated without parsing inside DRF's pagination envelope. The
+bytes are those the serializers give (tests/system/test_read_model.py compares every
+endpoint both ways); a request the documents cannot answer byte for byte (another
+renderer, an indented JSON, a filter on a detail, a document not there) takes the
+serializer path. ``API_READ_MODEL`` turns it off.
+"""
+
+from django.conf import settings
+from django.db.models import OuterRef, Subquery
+from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
+
+from hipext.content.documents import PLACEHOLDER_BASE, document_body_for
+from hipext.content.publishing import documents_flush, documents_pending
+from hipext.models import Document
+
+
+class _RenderedBody:
+    """Stands in for the accepted renderer: its media type, the body made already."""
+
+    def __init__(self, renderer, body):
+        self.media_type = renderer.media_type
+        self.format = renderer.format
+        self.charset = renderer.charset
+        self.body = body
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        return self.body
+
+
+class DocumentResponse(Response):
+    """A response whose JSON body is made already (headers as DRF sets them)."""
+
+    def __init__(self, body, **kwargs):
+        super().__init__(data=None, **kwargs)
+        self.document_body = body
+
+    @property
+    def rendered_content(self):
+        self.accepted_renderer = _RenderedBody(
+            self.accepted_renderer, self.document_body
+        )
+        return super().rendered_content
+
+
+class DocumentReadMixin:
+    """List and detail of a ViewSet answered from documents of ``document_kind``."""
+
+    document_kind = None
+
+    def _documents_answer(self, request, *, detail):
+        if not settings.API_READ_MODEL:
+            return False
+        renderer = request.accepted_renderer
+        # Documents are compact JSON, as JSONRenderer renders with no indent.
+        if type(renderer) is not JSONRenderer or renderer.get_indent(
+            request.accepted_media_type, {}
+        ):
+            return False
+        # A filter applies to a detail too; it is rare enough to leave to the serializers.
+        if detail and request.query_params:
+            return False
+        # Changes this connection has not yet rendered (in this transaction) first.
+        if documents_pending():
+            documents_flush()
+        return True
+
+    def retrieve(self, request, *args, **kwargs):
+        if self._documents_answer(request, detail=True):
+            body = (
+                Document.objects.filter(
+                    kind=self.document_kind, slug=kwargs[self.lookup_field]
+                )
+                .values_list("body", flat=True)
+                .first()
+            )
+            if body is not None:
+                return DocumentResponse(document_body_for(request, body))
+        return super().retrieve(request, *args, **kwargs)
+
+    def list(self, request, *args, **kwargs):
+        if not self._documents_answer(request, detail=False):
+            return super().list(request, *args, **kwargs)
+        documents = Document.objects.filter(
+            kind=self.document_kind, object_id=OuterRef("pk")
+        ).values("body")
+        rows = (
+            self.filter_queryset(self.get_queryset())
+            .prefetch_related(None)
+            .annotate(document_body=Subquery(documents))
+            .values_list("pk", "document_body")
+        )
+        page = self.paginate_queryset(rows)
+        if page is None or any(body is None for _, body in page):
+            # Not paginated, or an object without its document: the serializers.
+            return super().list(request, *args, **kwargs)
+        envelope = self.get_paginated_response([]).data
+        head = JSONRenderer().render(envelope, "application/json")
+        assert head.endswith(b"[]}")
+        results = b",".join(bytes(body) for _, body in page)
+        body = head[:-3] + b"[" + results + b"]}"
+        if PLACEHOLDER_BASE in results:
+            body = document_body_for(request, body)
+        return DocumentResponse(body)

@@ -1,0 +1,334 @@
+"""The published documents: each object's public representation, rendered at write time.
+
+A document is the body the object's detail endpoint answers, rendered by the endpoint's
+own serializer and stored as bytes (hipext.models.Document) with a content hash and the
+sequence number of its last change in the document log (DocumentChange, whose deletes
+are tombstones). Absolute URLs depend on the request, so documents are rendered for a
+placeholder base that can never be a real host; a reader swaps in its own
+(document_body_for).
+
+This module is the engine and knows no app. Each content app fills the registry from
+its own ``documents.py``: its kinds (model, serializer, the detail view's queryset),
+which documents a change to one of its rows affects (``depends``), and which documents
+embed another kind's (``embeds``: a routine embeds its exercises). When documents are
+rendered (once per transaction) is hipext.content.publishing's concern.
+"""
+
+import hashlib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from django.db.models import Model, QuerySet
+from django.http import HttpRequest
+from django.urls import get_script_prefix, get_urlconf, set_script_prefix, set_urlconf
+from django.utils import timezone
+from rest_framework.renderers import JSONRenderer
+from rest_framework.request import Request
+
+from hipext.models import Document, DocumentChange
+
+# ".invalid" is reserved (RFC 2606): no request can ever come from this host.
+PLACEHOLDER_HOST = "hipext.invalid"
+PLACEHOLDER_BASE = f"http://{PLACEHOLDER_HOST}".encode()
+
+# The public API's URLconf: documents link by its routes even where a test or a tool
+# serves requests through another.
+API_URLCONF = "hipext.urls"
+
+# Renders and writes go in chunks, below SQLite's limit on query parameters.
+CHUNK_SIZE = 500
+
+
+@dataclass(frozen=True)
+class DocumentKind:
+    """One kind of published document: what it renders and how."""
+
+    name: str
+    model: type[Model]
+    serializer_class: type
+    queryset: Callable[[], QuerySet]
+
+    @classmethod
+    def of_viewset(cls, name, viewset):
+        """The kind a ViewSet's detail endpoint answers, with its queryset's prefetches."""
+        return cls(
+            name=name,
+            model=viewset.queryset.model,
+            serializer_class=viewset.serializer_class,
+            queryset=viewset.queryset.all,
+        )
+
+
+@dataclass(frozen=True)
+class Dependency:
+    """Which documents a change to a row of ``model`` affects.
+
+    ``affected(row)`` gives ``(kind, pk)`` pairs. Where a foreign key in ``moves`` can
+    change, the documents the row affected before the change are affected too.
+    """
+
+    model: type[Model]
+    affected: Callable[[Model], Iterable[tuple[str, int]]]
+    moves: tuple = ()
+
+
+@dataclass(frozen=True)
+class Embedding:
+    """Documents of ``kind`` embed documents of ``embedded``: ``embedders(pks)`` finds them."""
+
+    kind: str
+    embedded: str
+    embedders: Callable[[list[int]], Iterable[int]]
+
+
+_kinds = {}
+_dependencies = {}
+_embeddings = []
+
+
+def register(*kinds):
+    """Publish these kinds of documents."""
+    for kind in kinds:
+        if kind.name in _kinds:
+            raise ValueError(f"A document kind {kind.name!r} is registered already.")
+        _kinds[kind.name] = kind
+
+
+def depends(model, affected, *, moves=()):
+    """Declare which documents a change to a row of ``model`` affects."""
+    _dependencies.setdefault(model, []).append(Dependency(model, affected, moves))
+
+
+def embeds(kind, embedded, embedders):
+    """Declare that documents of ``kind`` embed documents of ``embedded``."""
+    _embeddings.append(Embedding(kind, embedded, embedders))
+
+
+def document_kinds():
+    """Every registered kind, in registration order."""
+    return list(_kinds.values())
+
+
+def document_kind(name):
+    return _kinds[name]
+
+
+def dependencies_of(model):
+    """The dependency rules of ``model``'s rows (none for a model no document shows)."""
+    return _dependencies.get(model, ())
+
+
+def affected_by(row):
+    """The documents a change to ``row`` affects directly, as ``(kind, pk)`` pairs."""
+    return {
+        (kind, pk)
+        for rule in dependencies_of(type(row))
+        for kind, pk in rule.affected(row)
+        if pk is not None
+    }
+
+
+def with_embedders(keys):
+    """``keys`` and every document that embeds one of them, at any depth."""
+    result = set(keys)
+    todo = set(keys)
+    while todo:
+        found = set()
+        for embedding in _embeddings:
+            pks = sorted(pk for kind, pk in todo if kind == embedding.embedded)
+            for start in range(0, len(pks), CHUNK_SIZE):
+                found.update(
+                    (embedding.kind, pk)
+                    for pk in embedding.embedders(pks[start : start + CHUNK_SIZE])
+                )
+        todo = found - result
+        result |= todo
+    return result
+
+
+class _PlaceholderHttpRequest(HttpRequest):
+    """A GET from the placeholder host, which ALLOWED_HOSTS need not (and must not) list."""
+
+    def get_host(self):
+        return PLACEHOLDER_HOST
+
+
+def placeholder_request():
+    """The request documents are rendered for: a plain GET of the placeholder base."""
+    request = _PlaceholderHttpRequest()
+    request.method = "GET"
+    request.path = request.path_info = "/"
+    return Request(request)
+
+
+def document_render(kind, obj, request):
+    """One object's document body, as its detail endpoint renders it for ``request``."""
+    context = {"request": request, "format": None, "view": None}
+    data = kind.serializer_class(obj, context=context).data
+    return JSONRenderer().render(data, "application/json")
+
+
+def documents_render(kind, pks=None):
+    """``{pk: (slug, body)}`` of ``kind``'s objects (of ``pks``, or all of them)."""
+    request = placeholder_request()
+    queryset = kind.queryset()
+    if pks is not None:
+        queryset = queryset.filter(pk__in=pks)
+    # URLs are rendered at the root; a reader puts its base (with any script prefix).
+    prefix, urlconf = get_script_prefix(), get_urlconf()
+    set_script_prefix("/")
+    set_urlconf(API_URLCONF)
+    try:
+        return {
+            obj.pk: (obj.slug, document_render(kind, obj, request)) for obj in queryset
+        }
+    finally:
+        set_script_prefix(prefix)
+        set_urlconf(urlconf)
+
+
+def document_etag(body):
+    """A short hash of a document's body."""
+    return hashlib.blake2b(body, digest_size=16).hexdigest()
+
+
+def document_body_for(request, body):
+    """A stored body with its URLs at ``request``'s base instead of the placeholder."""
+    base = request.build_absolute_uri(get_script_prefix()).rstrip("/")
+    return bytes(body).replace(PLACEHOLDER_BASE, base.encode())
+
+
+def documents_write(keys):
+    """Render and store the documents of ``keys`` and of their embedders; the count.
+
+    A document whose object is gone is removed and a tombstone logged; an unchanged
+    one is not written. Run it inside a transaction.
+    """
+    rendered = 0
+    by_kind = {}
+    for kind, pk in with_embedders(keys):
+        by_kind.setdefault(kind, set()).add(pk)
+    for kind in document_kinds():
+        pks = sorted(by_kind.get(kind.name, ()))
+        for start in range(0, len(pks), CHUNK_SIZE):
+            chunk = pks[start : start + CHUNK_SIZE]
+            bodies = documents_render(kind, chunk)
+            rendered += len(bodies)
+            documents_store(kind.name, chunk, bodies)
+    return rendered
+
+
+def documents_store(kind, pks, bodies):
+    """Store ``bodies`` (``{pk: (slug, body)}``); remove the documents of other ``pks``."""
+    existing = {
+        doc.object_id: doc
+        for doc in Document.objects.filter(kind=kind, object_id__in=pks).only(
+            "object_id", "slug", "etag", "body"
+        )
+    }
+    upserts, deletes = [], []
+    for pk in pks:
+        if pk in bodies:
+            slug, body = bodies[pk]
+            etag = document_etag(body)
+            doc = existing.get(pk)
+            # Bodies, not only hashes: a rebuild repairs whatever a row holds.
+            if doc is None or (doc.slug, doc.etag, bytes(doc.body)) != (
+                slug,
+                etag,
+                body,
+            ):
+                upserts.append((pk, slug, body, etag))
+        elif pk in existing:
+            deletes.append(existing[pk])
+    if not upserts and not deletes:
+        return
+    changes = DocumentChange.objects.bulk_create(
+        [
+            DocumentChange(kind=kind, object_id=pk, slug=slug, action="upsert")
+            for pk, slug, _, _ in upserts
+        ]
+        + [
+            DocumentChange(
+                kind=kind, object_id=doc.object_id, slug=doc.slug, action="delete"
+            )
+            for doc in deletes
+        ]
+    )
+    now = timezone.now()
+    created, updated = [], []
+    for (pk, slug, body, etag), change in zip(upserts, changes, strict=False):
+        doc = existing.get(pk) or Document(kind=kind, object_id=pk)
+        doc.slug, doc.body, doc.etag, doc.seq, doc.updated_at = (
+            slug,
+            body,
+            etag,
+            change.seq,
+            now,
+        )
+        (updated if doc.pk else created).append(doc)
+    Document.objects.bulk_create(created)
+    Document.objects.bulk_update(updated, ["slug", "body", "etag", "seq", "updated_at"])
+    if deletes:
+        Document.objects.filter(pk__in=[doc.pk for doc in deletes]).delete()
+
+
+def documents_rebuild():
+    """Render every object of every kind and remove orphaned documents; the counts."""
+    rendered = 0
+    for kind in document_kinds():
+        pks = sorted(kind.model._default_manager.values_list("pk", flat=True))
+        for start in range(0, len(pks), CHUNK_SIZE):
+            chunk = pks[start : start + CHUNK_SIZE]
+            bodies = documents_render(kind, chunk)
+            rendered += len(bodies)
+            documents_store(kind.name, chunk, bodies)
+    orphans = _orphans()
+    for kind, docs in orphans.items():
+        documents_store(kind, [doc.object_id for doc in docs], {})
+    return rendered, sum(len(docs) for docs in orphans.values())
+
+
+def documents_check():
+    """Every stored document that is not what a fresh render gives.
+
+    Yields ``(kind, object_id, slug, problem)`` with problem "differs", "missing"
+    (the object has no document) or "orphaned" (the document has no object).
+    """
+    for kind in document_kinds():
+        stored = {
+            doc.object_id: doc
+            for doc in Document.objects.filter(kind=kind.name).only(
+                "object_id", "slug", "etag", "body"
+            )
+        }
+        fresh = documents_render(kind)
+        for pk, (slug, body) in sorted(fresh.items()):
+            doc = stored.get(pk)
+            if doc is None:
+                yield (kind.name, pk, slug, "missing")
+            elif (
+                bytes(doc.body) != body
+                or doc.etag != document_etag(body)
+                or doc.slug != slug
+            ):
+                yield (kind.name, pk, slug, "differs")
+    for docs in _orphans().values():
+        for doc in docs:
+            yield (doc.kind, doc.object_id, doc.slug, "orphaned")
+
+
+def _orphans():
+    """Stored documents whose object (or kind) no longer exists, by kind."""
+    orphans = {}
+    for doc in Document.objects.only("kind", "object_id", "slug").order_by(
+        "kind", "object_id"
+    ):
+        orphans.setdefault(doc.kind, []).append(doc)
+    for name, docs in list(orphans.items()):
+        kind = _kinds.get(name)
+        if kind is None:
+            continue
+        alive = set(kind.model._default_manager.values_list("pk", flat=True))
+        orphans[name] = [doc for doc in docs if doc.object_id not in alive]
+    return {name: docs for name, docs in orphans.items() if docs}
