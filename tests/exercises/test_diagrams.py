@@ -313,7 +313,7 @@ def test_embed_card_shows_the_diagram(seeded, client):
 
 @pytest.mark.skipif(
     "hipext.http.caching.ApiCachingMiddleware" not in settings.MIDDLEWARE,
-    reason="the API's HTTP caching middleware (hipext.caching) is not installed",
+    reason="the API's HTTP caching middleware (hipext.http.caching) is not installed",
 )
 def test_diagram_is_cached_like_the_api_and_a_rename_shows_at_once(seeded, diagram_get):
     first = diagram_get("glute-bridges")
