@@ -21,3 +21,12 @@ def content_models():
         if isinstance(config, ContentAppConfig)
         for model in config.get_models()
     ]
+
+
+def content_through_models():
+    """The through models of the content models' many-to-many fields."""
+    return [
+        field.remote_field.through
+        for model in content_models()
+        for field in model._meta.local_many_to_many
+    ]

@@ -14,7 +14,6 @@ embed another kind's (``embeds``: a routine embeds its exercises). When document
 rendered (once per transaction) is hipext.content.publishing's concern.
 """
 
-import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -26,6 +25,8 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 
 from hipext.models import Document, DocumentChange
+
+from .version import key_digest
 
 # ".invalid" is reserved (RFC 2606): no request can ever come from this host.
 PLACEHOLDER_HOST = "hipext.invalid"
@@ -189,7 +190,7 @@ def documents_render(kind, pks=None):
 
 def document_etag(body):
     """A short hash of a document's body."""
-    return hashlib.blake2b(body, digest_size=16).hexdigest()
+    return key_digest(body)
 
 
 def document_body_for(request, body):

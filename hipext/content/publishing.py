@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models.signals import m2m_changed, post_save, pre_delete, pre_save
 
-from .apps import content_models
+from .apps import content_models, content_through_models
 from .documents import affected_by, dependencies_of, documents_write
 from .version import content_changed
 
@@ -206,10 +206,9 @@ def document_signals_connect():
         pre_save.connect(_on_saving, sender=model, dispatch_uid=uid)
         post_save.connect(_on_saved, sender=model, dispatch_uid=uid)
         pre_delete.connect(_on_deleting, sender=model, dispatch_uid=uid)
-        for field_ in model._meta.local_many_to_many:
-            through = field_.remote_field.through
-            m2m_changed.connect(
-                _on_m2m_changed,
-                sender=through,
-                dispatch_uid=f"hipext.content.publishing:{through._meta.label}",
-            )
+    for through in content_through_models():
+        m2m_changed.connect(
+            _on_m2m_changed,
+            sender=through,
+            dispatch_uid=f"hipext.content.publishing:{through._meta.label}",
+        )

@@ -35,7 +35,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_migrate, pos
 from hipext.http.cachebreaker import cache_call
 from hipext.models import ContentVersion
 
-from .apps import content_models
+from .apps import content_models, content_through_models
 
 logger = logging.getLogger(__name__)
 
@@ -67,9 +67,11 @@ return 1
 _store_lock = threading.Lock()
 
 
-def key_digest(text):
-    """A short, stable digest of ``text`` for cache keys and validators."""
-    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+def key_digest(data):
+    """A short, stable digest of ``data`` (text or bytes) for keys and validators."""
+    if isinstance(data, str):
+        data = data.encode()
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
 def _version_pack(version):
@@ -227,10 +229,9 @@ def content_signals_connect():
         post_delete.connect(
             _on_content_saved_or_deleted, sender=model, dispatch_uid=uid
         )
-        for field in model._meta.local_many_to_many:
-            through = field.remote_field.through
-            m2m_changed.connect(
-                _on_content_m2m_changed,
-                sender=through,
-                dispatch_uid=f"hipext.content.version:{through._meta.label}",
-            )
+    for through in content_through_models():
+        m2m_changed.connect(
+            _on_content_m2m_changed,
+            sender=through,
+            dispatch_uid=f"hipext.content.version:{through._meta.label}",
+        )
