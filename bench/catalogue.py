@@ -25,6 +25,7 @@ def build(count):
 
     from exercises.models import Exercise
     from hipext.content.version import content_changed
+    from hipext.models import Document
 
     call_command("migrate", verbosity=0)
     existing = Exercise.objects.filter(slug__startswith="synthetic-").count()
@@ -35,7 +36,11 @@ def build(count):
     else:
         call_command("seed", verbosity=0)
         _fill(count)
-    # bulk_create sends no signals: bump the content version by hand.
+    # bulk_create sends no signals: render the published documents as a release does
+    # (rebuild_documents; a reused catalogue keeps them), and bump the content version
+    # by hand.
+    if Document.objects.filter(kind="exercise").count() != Exercise.objects.count():
+        call_command("rebuild_documents", verbosity=0)
     with transaction.atomic():
         content_changed()
     # Fresh planner statistics, as after any bulk load: without them PostgreSQL plans
@@ -134,9 +139,7 @@ def _fill(count):
                     other = rng.choice(equipment)
                     if other.pk != link.equipment_id:
                         alternatives.append(
-                            Alternative(
-                                exerciseequipment_id=link.pk, equipment_id=other.pk
-                            )
+                            Alternative(link_id=link.pk, equipment_id=other.pk)
                         )
             Alternative.objects.bulk_create(alternatives)
         print(f"  {min(start + BATCH, count)} / {count} exercises", flush=True)
