@@ -126,9 +126,7 @@ def test_an_edit_that_brings_the_exercise_onto_a_list_changes_its_validator(
     assert after.status_code == 200
     assert after["ETag"] != before["ETag"]
     if url.startswith("/api/routines"):
-        assert slugs(after) == [
-            Routine.objects.get(items__exercise__slug=EDITED).slug
-        ]
+        assert slugs(after) == [Routine.objects.get(items__exercise__slug=EDITED).slug]
     else:
         assert EDITED in slugs(after)
 
@@ -205,7 +203,7 @@ def test_a_304_needs_no_cache_round_trip(client, monkeypatch):
     monkeypatch.setattr(caching, "cache_call", unreachable)
 
     assert revalidated(client, url, etag).status_code == 304
-    assert revalidated(client, url, f'W/{etag}').status_code == 304
+    assert revalidated(client, url, f"W/{etag}").status_code == 304
 
 
 def test_validators_are_checked_from_the_stored_response_in_another_process(client):
