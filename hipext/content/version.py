@@ -160,28 +160,35 @@ _state = None
 _state_lock = threading.Lock()
 
 
+def _fresh(state):
+    return (
+        state is not None
+        and not state.stale
+        and time.monotonic() - state.read_at < settings.API_CONTENT_VERSION_TIMEOUT
+    )
+
+
 def content_state():
     """This process's copy of the content state, reread if older than the bound."""
     global _state
     state = _state
-    if (
-        state is not None
-        and not state.stale
-        and time.monotonic() - state.read_at < settings.API_CONTENT_VERSION_TIMEOUT
-    ):
+    if _fresh(state):
         return state
-    # One thread reads; the others go on with the copy they have, if there is one.
-    if not _state_lock.acquire(blocking=state is None):
-        return state
-    try:
+    # One thread reads; the others wait for it (a few milliseconds) rather than go on
+    # with a copy past the bound.
+    with _state_lock:
         if _state is None:
             _state = ContentState()
-        else:
+        elif not _fresh(_state):
             _state.stale = False
-            _state.refresh()
+            try:
+                _state.refresh()
+            except Exception:
+                # The database is down or hung: the threads waiting here go on with
+                # this copy for one interval rather than each wait for it in turn.
+                _state.read_at = time.monotonic()
+                raise
         return _state
-    finally:
-        _state_lock.release()
 
 
 def content_state_forget():
