@@ -5,15 +5,17 @@ elsewhere within ``API_CONTENT_VERSION_TIMEOUT`` (1 s), the copy being reread fr
 database at most that often, and never on the way of a request otherwise.
 """
 
+import threading
 import time
 
 import pytest
-from django.db import connection
+from django.db import connection, connections, transaction
 from django.db.models import F
 from django.db.models.functions import Now
 from django.test.utils import CaptureQueriesContext
 
 from hipext.content import version
+from hipext.content.documents import documents_store
 from hipext.models import ALL_FIELDS, ContentVersion, DocumentChange
 
 pytestmark = pytest.mark.django_db
@@ -144,3 +146,62 @@ def test_the_database_going_back_starts_the_copy_over():
 
     assert state.number == 1
     assert state.documents == {}
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="SQLite has one writer at a time; its shared test database refuses others",
+)
+@pytest.mark.django_db(transaction=True)
+def test_log_entries_are_numbered_in_the_order_their_transactions_commit():
+    """A transaction that logs first but commits last is never skipped by a reader.
+
+    The first writer logs a document and holds its transaction open; the second starts
+    logging meanwhile. Each bumps the version before logging, so the second waits for
+    the first's commit and takes a later number: a reader that has seen the second's
+    entry has seen the first's.
+    """
+    first_logged, first_may_commit = threading.Event(), threading.Event()
+    errors = []
+
+    def write(object_id, before_commit=None):
+        try:
+            with transaction.atomic():
+                documents_store(
+                    "exercise", [object_id], {object_id: ("x", b'{"slug": "x"}')}
+                )
+                if before_commit:
+                    before_commit()
+        except Exception as error:  # reported below, from the main thread
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    def hold():
+        first_logged.set()
+        first_may_commit.wait(5)
+
+    first = threading.Thread(target=write, args=(10**9 + 1, hold))
+    second = threading.Thread(target=write, args=(10**9 + 2,))
+    first.start()
+    try:
+        assert first_logged.wait(5)
+        second.start()
+        second.join(0.5)
+        # Had it logged and committed meanwhile, a reader would now see its entry
+        # without the first's, and never read the first's (a lower number) afterwards.
+        assert second.is_alive(), "the second writer committed while the first was open"
+        assert not DocumentChange.objects.filter(object_id__gt=10**9).exists()
+    finally:
+        first_may_commit.set()
+        first.join(10)
+        if second.ident is not None:
+            second.join(10)
+    assert not errors
+
+    seqs = dict(
+        DocumentChange.objects.filter(object_id__gt=10**9).values_list(
+            "object_id", "seq"
+        )
+    )
+    assert seqs[10**9 + 1] < seqs[10**9 + 2]
