@@ -93,6 +93,7 @@ def _http_cache_cleared():
     from django.core.cache import caches
 
     from hipext.content.version import content_state_forget
+    from hipext.http import cachekeys
     from hipext.http.cachebreaker import breakers_reset
     from hipext.http.caching import local_validators
 
@@ -100,6 +101,8 @@ def _http_cache_cleared():
     # The database goes back between tests; this process's copy must too.
     content_state_forget()
     local_validators.clear()
+    # A test may override the renderers a path negotiates.
+    cachekeys.negotiated_forget()
     for cache in caches.all():
         cache.clear()
 

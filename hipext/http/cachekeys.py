@@ -81,6 +81,11 @@ def _negotiated(urlconf, path, accept, format_value):
 _negotiated_kept = functools.lru_cache(maxsize=REPRESENTATIONS_KEPT)(_negotiated)
 
 
+def negotiated_forget():
+    """Forget the representations worked out (the renderers' settings changed)."""
+    _negotiated_kept.cache_clear()
+
+
 def representation(request):
     """The media type the view will answer with (``application/json;indent=4``)."""
     accept = request.headers.get("accept")
