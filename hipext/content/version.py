@@ -15,6 +15,14 @@ query when nothing changed, one more for the new log entries when something did;
 change made by this process marks it for rereading at once. So an edit made anywhere
 is seen by every process within that bound.
 
+The shared cache also holds a hint, the newest version number any process has seen
+(``HEAD_KEY``): a writer puts it there once its transaction commits, and a request
+that reads a stored response reads the hint in the same round trip, rereading the copy
+at once when it is behind. So once one process has seen an edit, the others serving
+stored responses do too, and a client reading from several processes of a server does
+not go back to an older edit; the hint is only a shortcut (the copy is reread within
+the bound without it, and a wrong hint costs one reread).
+
 The log can be read by sequence number because its entries are written in the order
 their transactions commit: a transaction bumps the version row (and so holds its lock
 until it commits) before it logs a document (hipext.content.documents).
@@ -23,6 +31,7 @@ HTTP validators and the response cache (hipext.http.caching) and the pagination 
 cache (hipext.content.counts) are derived from this copy.
 """
 
+import functools
 import hashlib
 import threading
 import time
@@ -35,11 +44,15 @@ from django.db.models import F, Max
 from django.db.models.functions import Now
 from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 
+from hipext.http.cachebreaker import cache_call
 from hipext.models import ALL_FIELDS, ContentVersion, DocumentChange
 
 from .apps import content_models, content_through_models
 
 CACHE_ALIAS = "default"
+HEAD_KEY = "hipext:content-head"
+# Seconds the hint is kept: long past any interval, short of outliving a restore.
+HEAD_TIMEOUT = 24 * 3600
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MICROSECOND = timedelta(microseconds=1)
@@ -105,6 +118,8 @@ class ContentState:
         self.fields = {}  # (kind, field) -> seq of the last change touching it
         self.read_at = time.monotonic()
         self.stale = False
+        # The newest hint this copy was reread for (hipext.http.caching).
+        self.hinted = self.number
 
     def refresh(self):
         """Read what changed since the last read: one query, two if anything did."""
@@ -168,19 +183,23 @@ def _fresh(state):
     )
 
 
-def content_state():
-    """This process's copy of the content state, reread if older than the bound."""
+def content_state(hint=None):
+    """This process's copy of the content state, reread if older than the bound, or
+    behind ``hint`` (a version number another process has seen: ``HEAD_KEY``)."""
     global _state
     state = _state
-    if _fresh(state):
+    if _fresh(state) and (hint is None or hint <= state.hinted):
         return state
     # One thread reads; the others wait for it (a few milliseconds) rather than go on
     # with a copy past the bound.
     with _state_lock:
         if _state is None:
             _state = ContentState()
-        elif not _fresh(_state):
+        elif not _fresh(_state) or (hint is not None and hint > _state.hinted):
             _state.stale = False
+            if hint is not None:
+                # Once per hint, even if the database has not got there (a restore).
+                _state.hinted = max(_state.hinted, hint)
             try:
                 _state.refresh()
             except Exception:
@@ -189,6 +208,14 @@ def content_state():
                 _state.read_at = time.monotonic()
                 raise
         return _state
+
+
+def content_head_publish(number):
+    """Tell the other processes, through the shared cache, that ``number`` exists."""
+    cache_call(
+        CACHE_ALIAS,
+        lambda cache: cache.set(HEAD_KEY, number, HEAD_TIMEOUT),
+    )
 
 
 def content_state_forget():
@@ -207,6 +234,11 @@ def _state_mark_stale():
     state = _state
     if state is not None:
         state.stale = True
+
+
+def _published_after_commit(using):
+    _state_mark_stale()
+    content_head_publish(content_version_row(using)[0])
 
 
 def content_changed(*, using=DEFAULT_DB_ALIAS):
@@ -231,9 +263,15 @@ def content_changed(*, using=DEFAULT_DB_ALIAS):
                 number=F("number") + 1, changed_at=Now()
             )
     # Now, so that this process (and this transaction) sees the change at once; and
-    # after the commit, over whatever another thread read meanwhile.
+    # after the commit, over whatever another thread read meanwhile, with the hint
+    # for the other processes (once per transaction).
     _state_mark_stale()
-    transaction.on_commit(_state_mark_stale, using=using)
+    connection = connections[using]
+    publish = connection.__dict__.setdefault(
+        "_hipext_version_publish", functools.partial(_published_after_commit, using)
+    )
+    if not any(entry[1] is publish for entry in connection.run_on_commit):
+        transaction.on_commit(publish, using=using)
 
 
 def _on_content_saved_or_deleted(sender, using, **kwargs):

@@ -16,8 +16,10 @@ depend on the code, not on the content):
   tells without asking the database or the cache (hipext.content.version);
 - a matching ``If-None-Match`` gets 304 from the validators this process remembers,
   before any view, cache or database work; otherwise the stored response is fetched
-  (one cache round trip), and a satisfied ``If-None-Match`` or ``If-Modified-Since``
-  still gets 304; errors are never kept, a bounded number of responses per path;
+  (one cache round trip, which also brings the newest version any process has seen,
+  so that a copy behind an edit another process has seen is reread first), and a
+  satisfied ``If-None-Match`` or ``If-Modified-Since`` still gets 304; errors are
+  never kept, a bounded number of responses per path;
 - no cookie and no ``Vary: Cookie`` on any API read, whatever inner middleware did.
 """
 
@@ -32,6 +34,7 @@ from django.utils.http import http_date, parse_etags
 from hipext.content.publishing import documents_flush, documents_pending
 from hipext.content.version import (
     CACHE_ALIAS,
+    HEAD_KEY,
     content_state,
     key_digest,
     response_validity,
@@ -143,7 +146,16 @@ class ApiCachingMiddleware:
 
         stored = None
         if use_store:
-            stored = cache_call(CACHE_ALIAS, lambda cache: cache.get(response_key))
+            # With the stored response, in the same round trip, the newest version any
+            # process has seen: a copy behind it is reread before validating.
+            found = cache_call(
+                CACHE_ALIAS, lambda cache: cache.get_many([response_key, HEAD_KEY])
+            )
+            found = found or {}
+            hint = found.get(HEAD_KEY)
+            if type(hint) is int and hint > state.hinted:
+                state = content_state(hint)
+            stored = found.get(response_key)
             if not (
                 isinstance(stored, tuple)
                 and len(stored) == 5
