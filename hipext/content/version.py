@@ -39,6 +39,7 @@ from datetime import UTC, datetime, timedelta
 
 from django.apps import apps
 from django.conf import settings
+from django.core.cache.backends.redis import RedisCache
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, connections, transaction
 from django.db.models import F, Max
 from django.db.models.functions import Now
@@ -134,6 +135,10 @@ class ContentState:
             )
             for seq, kind, object_id, changed_fields in changes:
                 self._note(seq, kind, object_id, changed_fields)
+            if number > self.hinted:
+                # Before this process serves the change: the others then see it too.
+                content_head_publish(number)
+                self.hinted = number
             # Published last: a response built meanwhile records the older number.
             self.number, self.changed_at = number, changed_at
         self.read_at = time.monotonic()
@@ -210,12 +215,49 @@ def content_state(hint=None):
         return _state
 
 
+# Stores ARGV[1] (digits) unless the hint is already at least as new; digit strings
+# without leading zeros compare by length, then character by character.
+STORE_IF_NEWER = """
+local current = redis.call('GET', KEYS[1])
+if current and string.match(current, '^%d+$') and (#current > #ARGV[1]
+    or (#current == #ARGV[1] and current >= ARGV[1])) then
+  return 0
+end
+redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
+return 1
+"""
+_head_lock = threading.Lock()
+
+
+def _redis_client(cache):
+    """The redis-py client behind a Redis cache backend, or ``None``."""
+    if isinstance(cache, RedisCache):  # Django's backend
+        return cache._cache.get_client(write=True)
+    client = getattr(cache, "client", None)  # django-redis
+    if hasattr(client, "get_client"):
+        return client.get_client(write=True)
+    return None
+
+
+def _head_store(cache, number):
+    redis = _redis_client(cache)
+    if redis is not None:
+        key = cache.make_and_validate_key(HEAD_KEY)
+        redis.eval(STORE_IF_NEWER, 1, key, number, HEAD_TIMEOUT)
+        return
+    # Other caches: atomic within this process, all that process memory is shared by.
+    with _head_lock:
+        current = cache.get(HEAD_KEY)
+        if type(current) is not int or current < number:
+            cache.set(HEAD_KEY, number, HEAD_TIMEOUT)
+
+
 def content_head_publish(number):
-    """Tell the other processes, through the shared cache, that ``number`` exists."""
-    cache_call(
-        CACHE_ALIAS,
-        lambda cache: cache.set(HEAD_KEY, number, HEAD_TIMEOUT),
-    )
+    """Tell the other processes, through the shared cache, that ``number`` exists.
+
+    The hint only moves forward: a process publishing late cannot hide a newer one.
+    """
+    cache_call(CACHE_ALIAS, lambda cache: _head_store(cache, number))
 
 
 def content_state_forget():

@@ -7,8 +7,10 @@ database at most that often, and never on the way of a request otherwise.
 
 import threading
 import time
+import uuid
 
 import pytest
+from django.core.cache import caches
 from django.db import connection, connections, transaction
 from django.db.models import F
 from django.db.models.functions import Now
@@ -17,6 +19,7 @@ from django.test.utils import CaptureQueriesContext
 from hipext.content import version
 from hipext.content.documents import documents_store
 from hipext.models import ALL_FIELDS, ContentVersion, DocumentChange
+from tests.conftest import require_redis
 
 pytestmark = pytest.mark.django_db
 
@@ -205,3 +208,38 @@ def test_log_entries_are_numbered_in_the_order_their_transactions_commit():
         )
     )
     assert seqs[10**9 + 1] < seqs[10**9 + 2]
+
+
+@pytest.fixture(params=["memory", "redis"])
+def hint_cache(request, settings):
+    """Each kind of cache the hint may live in: process memory, or Redis."""
+    if request.param == "redis":
+        require_redis()
+        settings.CACHES = {
+            "default": {
+                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                # Apart from the numbers other tests flush (3, 4).
+                "LOCATION": "redis://127.0.0.1:6379/7",
+                "KEY_PREFIX": f"hipext-head-test-{uuid.uuid4().hex}",
+            }
+        }
+    yield caches["default"]
+    caches["default"].delete(version.HEAD_KEY)
+
+
+def test_the_hint_only_moves_forward(hint_cache):
+    version.content_head_publish(7)
+    version.content_head_publish(5)  # a process publishing late
+    assert hint_cache.get(version.HEAD_KEY) == 7
+
+    version.content_head_publish(12)
+    assert hint_cache.get(version.HEAD_KEY) == 12
+
+
+def test_a_reread_that_finds_a_change_publishes_the_hint(hint_cache):
+    state = version.content_state()
+    ContentVersion.objects.filter(pk=1).update(number=F("number") + 1)
+
+    state.refresh()
+
+    assert hint_cache.get(version.HEAD_KEY) == state.number
