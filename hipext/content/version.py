@@ -118,7 +118,8 @@ class ContentState:
         self.documents = {}  # (kind, object_id) -> seq of its last change
         self.fields = {}  # (kind, field) -> seq of the last change touching it
         self.read_at = time.monotonic()
-        self.stale = False
+        # Changes this process made (counted) and how many of them the copy has read.
+        self.marks = self.read_marks = 0
         # The newest hint this copy was reread for (hipext.http.caching).
         self.hinted = self.number
 
@@ -183,7 +184,7 @@ _state_lock = threading.Lock()
 def _fresh(state):
     return (
         state is not None
-        and not state.stale
+        and state.read_marks == state.marks
         and time.monotonic() - state.read_at < settings.API_CONTENT_VERSION_TIMEOUT
     )
 
@@ -201,17 +202,19 @@ def content_state(hint=None):
         if _state is None:
             _state = ContentState()
         elif not _fresh(_state) or (hint is not None and hint > _state.hinted):
-            _state.stale = False
-            if hint is not None:
-                # Once per hint, even if the database has not got there (a restore).
-                _state.hinted = max(_state.hinted, hint)
+            # Other threads keep seeing the copy as out of date until it is reread.
+            marks = _state.marks
             try:
                 _state.refresh()
             except Exception:
                 # The database is down or hung: the threads waiting here go on with
                 # this copy for one interval rather than each wait for it in turn.
-                _state.read_at = time.monotonic()
+                _state.read_at, _state.read_marks = time.monotonic(), marks
                 raise
+            _state.read_marks = marks
+            if hint is not None:
+                # Once per hint, even if the database has not got there (a restore).
+                _state.hinted = max(_state.hinted, hint)
         return _state
 
 
@@ -275,7 +278,7 @@ def content_version():
 def _state_mark_stale():
     state = _state
     if state is not None:
-        state.stale = True
+        state.marks += 1
 
 
 def _published_after_commit(using):

@@ -470,7 +470,7 @@ def test_an_edit_elsewhere_is_seen_within_the_interval(client, redis_cache, sett
     exercise.name = "Committed elsewhere"
     exercise.save()
     # Another server's edit: this process is not told, and read its copy just before.
-    state.stale, state.read_at = False, time.monotonic()
+    state.read_marks, state.read_at = state.marks, time.monotonic()
 
     assert get(client, **{"If-None-Match": before["ETag"]}).status_code == 304
     time.sleep(1.05)
@@ -491,7 +491,7 @@ def test_a_stored_response_is_checked_at_once_against_an_edit_another_process_sa
     exercise.name = "Committed elsewhere"
     exercise.save()
     # Another server's edit, not told to this process...
-    state.stale, state.read_at = False, time.monotonic()
+    state.read_marks, state.read_at = state.marks, time.monotonic()
     hint = cache.get(version.HEAD_KEY)
     assert hint == ContentVersion.objects.get().number
     cache.delete(version.HEAD_KEY)
