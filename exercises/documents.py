@@ -10,7 +10,13 @@ What each document embeds (tests/hipext/content/test_documents.py checks every r
 
 from django.db.models import Q
 
-from hipext.content.documents import DocumentKind, depends, register
+from hipext.content.documents import (
+    DocumentKind,
+    depends,
+    list_dependencies,
+    register,
+)
+from hipext.content.version import ANY_FIELD
 
 from .models import (
     Equipment,
@@ -24,11 +30,53 @@ from .models import (
 )
 from .views import EquipmentViewSet, ExerciseViewSet, GuidelineViewSet, MuscleViewSet
 
+# What each list parameter reads (exercises/filtersets.py), as document fields. A
+# filter naming muscles or equipment also reads their slugs (and muscles' groups, at
+# any depth), so it depends on every change of those kinds.
+EQUIPMENT_FILTER = (("exercise", "equipment"), ("equipment", ANY_FIELD))
+MUSCLE_FILTER = (("exercise", "muscles"), ("muscle", ANY_FIELD))
+DIFFICULTY_FILTER = (("exercise", "difficulty"),)
+EXERCISE_LIST = list_dependencies(
+    "exercise",
+    order=("name",),
+    parameters={
+        "equipment": EQUIPMENT_FILTER,
+        "available": EQUIPMENT_FILTER,
+        "muscle": MUSCLE_FILTER,
+        "role": MUSCLE_FILTER,
+        "difficulty": DIFFICULTY_FILTER,
+        "max_difficulty": DIFFICULTY_FILTER,
+        "laterality": (("exercise", "laterality"),),
+        "position": (("exercise", "position"),),
+        "search": tuple(
+            ("exercise", field) for field in ("name", "aliases", "summary", "steps")
+        ),
+        "updated_since": (("exercise", "updated_at"),),
+    },
+    ordering={"name": "name", "difficulty": "difficulty", "updated_at": "updated_at"},
+)
+MUSCLE_LIST = list_dependencies(
+    "muscle",
+    order=("name",),
+    parameters={
+        "group": (("muscle", ANY_FIELD),),
+        "hip_role": (("muscle", "hip_role"),),
+    },
+)
+
 register(
-    DocumentKind.of_viewset("muscle", MuscleViewSet),
-    DocumentKind.of_viewset("equipment", EquipmentViewSet),
-    DocumentKind.of_viewset("exercise", ExerciseViewSet),
-    DocumentKind.of_viewset("guideline", GuidelineViewSet),
+    DocumentKind.of_viewset("muscle", MuscleViewSet, list_fields=MUSCLE_LIST),
+    DocumentKind.of_viewset(
+        "equipment",
+        EquipmentViewSet,
+        list_fields=list_dependencies("equipment", order=("name",)),
+    ),
+    DocumentKind.of_viewset("exercise", ExerciseViewSet, list_fields=EXERCISE_LIST),
+    DocumentKind.of_viewset(
+        "guideline",
+        GuidelineViewSet,
+        list_fields=list_dependencies("guideline", order=("position",)),
+    ),
 )
 
 

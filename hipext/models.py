@@ -9,8 +9,8 @@ from django.utils import timezone
 class ContentVersion(models.Model):
     """The version of the published content: every change to it bumps the number.
 
-    One row (pk 1). HTTP validators (ETag, Last-Modified) and the server-side response
-    cache are derived from it; see hipext/content/version.py.
+    One row (pk 1), bumped in every transaction that changes content or documents.
+    Each process keeps a copy with the document log (hipext/content/version.py).
     """
 
     number = models.PositiveBigIntegerField(default=1)
@@ -76,6 +76,10 @@ class Document(models.Model):
         return f"{self.kind} {self.slug}"
 
 
+# A DocumentChange's changed_fields when the whole document came or went.
+ALL_FIELDS = "*"
+
+
 class DocumentChange(models.Model):
     """One entry of the document log: a document written or removed (a tombstone)."""
 
@@ -88,6 +92,13 @@ class DocumentChange(models.Model):
     object_id = models.BigIntegerField()
     slug = models.CharField(max_length=150)
     action = models.CharField(max_length=10, choices=Action.choices)
+    changed_fields = models.TextField(
+        default=ALL_FIELDS,
+        help_text=(
+            "The document's top-level fields the change altered, comma-separated; "
+            "'*' when the document was created or removed."
+        ),
+    )
     at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -301,8 +301,8 @@ CACHES = {
 # Cache-Control max-age (seconds) of API responses: how long clients and CDNs may reuse
 # one without asking; after that, a conditional request costs a 304.
 API_CACHE_MAX_AGE = int(os.environ.get("API_CACHE_MAX_AGE", "60"))
-# Seconds a rendered response stays in the server-side cache (0 turns it off); a content
-# change makes it unusable at once anyway.
+# Seconds a rendered response stays in the server-side cache (0 turns it off); a change
+# to what it shows makes it unusable anyway (README "HTTP caching").
 API_RESPONSE_CACHE_TIMEOUT = int(os.environ.get("API_RESPONSE_CACHE_TIMEOUT", "3600"))
 # Responses of one path (its query strings and representations) kept per content
 # version: free-text parameters cannot fill the cache (0: no bound).
@@ -311,10 +311,10 @@ API_RESPONSE_CACHE_VARIANTS = int(os.environ.get("API_RESPONSE_CACHE_VARIANTS", 
 # (0 turns it off); like a response, it is only used for the content version it was
 # counted at.
 API_COUNT_CACHE_TIMEOUT = int(os.environ.get("API_COUNT_CACHE_TIMEOUT", "3600"))
-# Seconds the cache keeps its copy of the content version before rereading the database:
-# the longest an edit can stay invisible when the cache missed its update (README "HTTP
-# caching"). It costs a refill or two a second (one small query each): 14 to 18 in
-# 10 s at about 1,200 requests a second, against 1 or 2 with 30 s.
+# Seconds each process keeps its copy of the content state (the version and the document
+# log, hipext/content/version.py) before rereading the database: the longest an edit
+# made by another process stays invisible to this one (README "HTTP caching"). It costs
+# one small query per process per interval, two when something changed.
 API_CONTENT_VERSION_TIMEOUT = int(os.environ.get("API_CONTENT_VERSION_TIMEOUT", "1"))
 # Answer the API's lists and details from the published documents (hipext.api.readmodel)
 # rather than by the serializers; the bytes are the same.

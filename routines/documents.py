@@ -6,12 +6,47 @@ the exercises' own documents, so a routine is re-rendered whenever one of its
 exercises' documents is (tests/hipext/content/test_documents.py checks it).
 """
 
-from hipext.content.documents import DocumentKind, depends, embeds, register
+from hipext.content.documents import (
+    DocumentKind,
+    depends,
+    embeds,
+    list_dependencies,
+    register,
+)
+from hipext.content.version import ANY_FIELD
 
 from .models import Routine, RoutineItem
 from .views import RoutineViewSet
 
-register(DocumentKind.of_viewset("routine", RoutineViewSet))
+# What each list parameter reads (routines/filtersets.py), as document fields: the
+# routine's own, and its exercises' where the filter looks through its items.
+ROUTINE_DIFFICULTY = (("routine", "difficulty"),)
+ROUTINE_LIST = list_dependencies(
+    "routine",
+    order=("name",),
+    parameters={
+        "difficulty": ROUTINE_DIFFICULTY,
+        "max_difficulty": ROUTINE_DIFFICULTY,
+        "available": (
+            ("routine", "items"),
+            ("exercise", "equipment"),
+            ("equipment", ANY_FIELD),
+        ),
+        "muscle": (
+            ("routine", "items"),
+            ("exercise", "muscles"),
+            ("muscle", ANY_FIELD),
+        ),
+        "search": (
+            *(("routine", field) for field in ("name", "summary", "goal", "notes")),
+            ("routine", "items"),
+            ("exercise", "name"),
+            ("exercise", "aliases"),
+        ),
+    },
+)
+
+register(DocumentKind.of_viewset("routine", RoutineViewSet, list_fields=ROUTINE_LIST))
 
 depends(Routine, lambda routine: [("routine", routine.pk)])
 depends(RoutineItem, lambda item: [("routine", item.routine_id)], moves=("routine_id",))

@@ -88,13 +88,21 @@ def api_client():
 
 @pytest.fixture(autouse=True)
 def _http_cache_cleared():
-    """Each test starts with an empty cache: no response or version from another test,
-    and no cache skipped because another test made it fail."""
+    """Each test starts with an empty cache: no response or content state from another
+    test, and no cache skipped because another test made it fail."""
     from django.core.cache import caches
 
+    from hipext.content.version import content_state_forget
+    from hipext.http import cachekeys
     from hipext.http.cachebreaker import breakers_reset
+    from hipext.http.caching import local_validators
 
     breakers_reset()
+    # The database goes back between tests; this process's copy must too.
+    content_state_forget()
+    local_validators.clear()
+    # A test may override the renderers a path negotiates.
+    cachekeys.negotiated_forget()
     for cache in caches.all():
         cache.clear()
 
@@ -103,9 +111,10 @@ def _http_cache_cleared():
 def django_assert_num_queries(django_assert_num_queries):
     """pytest-django's fixture, counting the queries of a request in the steady state.
 
-    An API request reads the content version from the cache; only the first request
-    after a content change reads it from the database (hipext/caching.py). Reading it
-    before the block keeps that one query out of the endpoints' pinned counts.
+    An API request reads this process's copy of the content state; only the first
+    request after a content change rereads it from the database (hipext/content/
+    version.py). Reading it before the block keeps that read out of the endpoints'
+    pinned counts.
     """
     from contextlib import contextmanager
 

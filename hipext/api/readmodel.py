@@ -7,6 +7,11 @@ bytes are those the serializers give (tests/system/test_read_model.py compares e
 endpoint both ways); a request the documents cannot answer byte for byte (another
 renderer, an indented JSON, a filter on a detail, a document not there) takes the
 serializer path. ``API_READ_MODEL`` turns it off.
+
+A response made from documents says what it was made from (``content_dependencies``):
+its documents, and for a list the document fields its filters and order read (the
+kind's ``list_dependencies``), so that the response cache keeps it until one of them
+changes (hipext.http.caching).
 """
 
 from django.conf import settings
@@ -14,7 +19,11 @@ from django.db.models import OuterRef, Subquery
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
-from hipext.content.documents import PLACEHOLDER_BASE, document_body_for
+from hipext.content.documents import (
+    PLACEHOLDER_BASE,
+    document_body_for,
+    document_kind,
+)
 from hipext.content.publishing import documents_flush, documents_pending
 from hipext.models import Document
 
@@ -35,9 +44,11 @@ class _RenderedBody:
 class DocumentResponse(Response):
     """A response whose JSON body is made already (headers as DRF sets them)."""
 
-    def __init__(self, body, **kwargs):
+    def __init__(self, body, dependencies, **kwargs):
         super().__init__(data=None, **kwargs)
         self.document_body = body
+        # ((kind, (object_id, ...)),), ((kind, field), ...): see hipext.content.version.
+        self.content_dependencies = dependencies
 
     @property
     def rendered_content(self):
@@ -71,15 +82,17 @@ class DocumentReadMixin:
 
     def retrieve(self, request, *args, **kwargs):
         if self._documents_answer(request, detail=True):
-            body = (
+            found = (
                 Document.objects.filter(
                     kind=self.document_kind, slug=kwargs[self.lookup_field]
                 )
-                .values_list("body", flat=True)
+                .values_list("object_id", "body")
                 .first()
             )
-            if body is not None:
-                return DocumentResponse(document_body_for(request, body))
+            if found is not None:
+                object_id, body = found
+                dependencies = (((self.document_kind, (object_id,)),), ())
+                return DocumentResponse(document_body_for(request, body), dependencies)
         return super().retrieve(request, *args, **kwargs)
 
     def list(self, request, *args, **kwargs):
@@ -105,4 +118,9 @@ class DocumentReadMixin:
         body = head[:-3] + b"[" + results + b"]}"
         if PLACEHOLDER_BASE in results:
             body = document_body_for(request, body)
-        return DocumentResponse(body)
+        kind = document_kind(self.document_kind)
+        dependencies = (
+            ((kind.name, tuple(pk for pk, _ in page)),),
+            kind.list_dependencies(request.query_params),
+        )
+        return DocumentResponse(body, dependencies)

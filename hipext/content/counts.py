@@ -4,13 +4,7 @@ from django.conf import settings
 
 from hipext.http.cachebreaker import cache_call
 
-from .version import (
-    CACHE_ALIAS,
-    VERSION_KEY,
-    content_version_refill,
-    key_digest,
-    version_unpack,
-)
+from .version import CACHE_ALIAS, content_state, key_digest
 
 COUNT_KEY_PREFIX = "hipext:api-count:"
 
@@ -33,10 +27,12 @@ def cached_count(queryset):
         return queryset.count()
     identity = repr((settings.API_CACHE_RELEASE, queryset.db, sql, params))
     key = COUNT_KEY_PREFIX + key_digest(identity)
-    found = cache_call(CACHE_ALIAS, lambda cache: cache.get_many([VERSION_KEY, key]))
+    # The global version, not the list's own dependencies: a count is shared by every
+    # process through the cache, and this process's log covers only its own lifetime.
+    version = content_state().number
+    found = cache_call(CACHE_ALIAS, lambda cache: cache.get_many([key]))
     if found is None:
         return queryset.count()
-    version = version_unpack(found.get(VERSION_KEY)) or content_version_refill()
     stored = found.get(key)
     if stored is not None and stored[0] == version:
         return stored[1]

@@ -10,10 +10,17 @@ placeholder base that can never be a real host; a reader swaps in its own
 This module is the engine and knows no app. Each content app fills the registry from
 its own ``documents.py``: its kinds (model, serializer, the detail view's queryset),
 which documents a change to one of its rows affects (``depends``), and which documents
-embed another kind's (``embeds``: a routine embeds its exercises). When documents are
-rendered (once per transaction) is hipext.content.publishing's concern.
+embed another kind's (``embeds``: a routine embeds its exercises), and which document
+fields each list parameter reads (``list_dependencies``). When documents are rendered
+(once per transaction) is hipext.content.publishing's concern.
+
+Each log entry names the document's top-level fields the change altered, so that a
+cached list is out of date only when a document on it changes, or one of the fields
+its filters and order read changes in any document of the kind, or a document of the
+kind comes or goes (hipext.content.version, hipext.http.caching).
 """
 
+import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -24,9 +31,9 @@ from django.utils import timezone
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 
-from hipext.models import Document, DocumentChange
+from hipext.models import ALL_FIELDS, Document, DocumentChange
 
-from .version import key_digest
+from .version import ANY_FIELD, MEMBERSHIP, content_changed, key_digest
 
 # ".invalid" is reserved (RFC 2606): no request can ever come from this host.
 PLACEHOLDER_HOST = "hipext.invalid"
@@ -40,6 +47,39 @@ API_URLCONF = "hipext.urls"
 CHUNK_SIZE = 500
 
 
+# List parameters that choose a page of the same list, not which list it is.
+PAGING_PARAMETERS = frozenset({"page", "page_size", "format"})
+
+
+def list_dependencies(kind, *, order=(), parameters=None, ordering=None):
+    """The rule saying which document fields a list of ``kind`` depends on.
+
+    A list's members, order and count depend on which documents of ``kind`` exist, on
+    the fields of its default ``order``, on ``parameters[name]`` (``(kind, field)``
+    pairs) for each query parameter it has, and on the field of each ``ordering`` key
+    it asks for. Any other parameter makes it depend on every field of ``kind``. The
+    rule gives ``(kind, field)`` pairs for a request's query parameters.
+    """
+    parameters = parameters or {}
+    ordering = ordering or {}
+    base = frozenset({(kind, MEMBERSHIP), *((kind, field) for field in order)})
+
+    def fields(query):
+        found = set(base)
+        for name, value in query.items():
+            if name in PAGING_PARAMETERS:
+                continue
+            if name == "ordering" and ordering:
+                for key in value.split(","):
+                    field = ordering.get(key.strip().lstrip("-"), ANY_FIELD)
+                    found.add((kind, field))
+            else:
+                found.update(parameters.get(name, ((kind, ANY_FIELD),)))
+        return frozenset(found)
+
+    return fields
+
+
 @dataclass(frozen=True)
 class DocumentKind:
     """One kind of published document: what it renders and how."""
@@ -48,16 +88,25 @@ class DocumentKind:
     model: type[Model]
     serializer_class: type
     queryset: Callable[[], QuerySet]
+    # The list's rule (list_dependencies); by default a list depends on every field.
+    list_fields: Callable | None = None
 
     @classmethod
-    def of_viewset(cls, name, viewset):
+    def of_viewset(cls, name, viewset, *, list_fields=None):
         """The kind a ViewSet's detail endpoint answers, with its queryset's prefetches."""
         return cls(
             name=name,
             model=viewset.queryset.model,
             serializer_class=viewset.serializer_class,
             queryset=viewset.queryset.all,
+            list_fields=list_fields,
         )
+
+    def list_dependencies(self, query):
+        """The ``(kind, field)`` pairs a list with these query parameters reads."""
+        if self.list_fields is None:
+            return frozenset({(self.name, MEMBERSHIP), (self.name, ANY_FIELD)})
+        return self.list_fields(query)
 
 
 @dataclass(frozen=True)
@@ -219,8 +268,30 @@ def documents_write(keys):
     return rendered
 
 
+def changed_fields(before, after):
+    """The top-level fields that differ between two bodies, comma-separated."""
+    try:
+        old, new = json.loads(bytes(before)), json.loads(after)
+    except ValueError:
+        return ALL_FIELDS
+    if not isinstance(old, dict) or not isinstance(new, dict):
+        return ALL_FIELDS
+    missing = object()
+    names = sorted(
+        name
+        for name in old.keys() | new.keys()
+        if old.get(name, missing) != new.get(name, missing)
+    )
+    # Bytes that differ with equal values (only the encoding): anything may differ.
+    return ",".join(names) or ALL_FIELDS
+
+
 def documents_store(kind, pks, bodies):
-    """Store ``bodies`` (``{pk: (slug, body)}``); remove the documents of other ``pks``."""
+    """Store ``bodies`` (``{pk: (slug, body)}``); remove the documents of other ``pks``.
+
+    Bumps the content version first: holding its row until the commit orders the log
+    entries as their transactions commit (hipext.content.version).
+    """
     existing = {
         doc.object_id: doc
         for doc in Document.objects.filter(kind=kind, object_id__in=pks).only(
@@ -239,15 +310,23 @@ def documents_store(kind, pks, bodies):
                 etag,
                 body,
             ):
-                upserts.append((pk, slug, body, etag))
+                fields = ALL_FIELDS if doc is None else changed_fields(doc.body, body)
+                upserts.append((pk, slug, body, etag, fields))
         elif pk in existing:
             deletes.append(existing[pk])
     if not upserts and not deletes:
         return
+    content_changed()
     changes = DocumentChange.objects.bulk_create(
         [
-            DocumentChange(kind=kind, object_id=pk, slug=slug, action="upsert")
-            for pk, slug, _, _ in upserts
+            DocumentChange(
+                kind=kind,
+                object_id=pk,
+                slug=slug,
+                action="upsert",
+                changed_fields=fields,
+            )
+            for pk, slug, _, _, fields in upserts
         ]
         + [
             DocumentChange(
@@ -258,7 +337,7 @@ def documents_store(kind, pks, bodies):
     )
     now = timezone.now()
     created, updated = [], []
-    for (pk, slug, body, etag), change in zip(upserts, changes, strict=False):
+    for (pk, slug, body, etag, _), change in zip(upserts, changes, strict=False):
         doc = existing.get(pk) or Document(kind=kind, object_id=pk)
         doc.slug, doc.body, doc.etag, doc.seq, doc.updated_at = (
             slug,

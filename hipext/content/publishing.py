@@ -24,7 +24,6 @@ from django.db.models.signals import m2m_changed, post_save, pre_delete, pre_sav
 
 from .apps import content_models, content_through_models
 from .documents import affected_by, dependencies_of, documents_write
-from .version import content_changed
 
 logger = logging.getLogger(__name__)
 
@@ -77,7 +76,6 @@ def documents_note(keys, *, using=DEFAULT_DB_ALIAS):
     if not connection.in_atomic_block:
         with transaction.atomic(using=using):
             documents_write(keys)
-            _documents_published_late(using)
         return
     pending = _pending(using)
     savepoints = tuple(connection.savepoint_ids)
@@ -126,14 +124,6 @@ def documents_flushed(*, using=DEFAULT_DB_ALIAS):
             documents_flush(using=using)
 
 
-def _documents_published_late(using):
-    # The change's own transaction has committed, and bumped the content version,
-    # before these documents were written: a reader in between may have stored a
-    # response of the old documents under the new version. Bumping it again, with the
-    # documents, retires any such response.
-    content_changed(using=using)
-
-
 def _flush_at_commit(using, batch):
     # Django has taken the fallbacks off the connection to run them: no pruning here.
     pending = getattr(connections[using], "_hipext_documents", None)
@@ -149,9 +139,10 @@ def _flush_at_commit(using, batch):
             len(batch.keys),
         )
     try:
+        # A response stored meanwhile from the old documents is retired by the log
+        # entries these writes add (hipext.content.version).
         with transaction.atomic(using=using):
             documents_write(batch.keys)
-            _documents_published_late(using)
     except Exception:
         # The change is committed; only its documents are behind.
         logger.exception(

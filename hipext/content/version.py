@@ -1,70 +1,67 @@
-"""The content version: one number that every change to published content bumps.
+"""The content version and each process's copy of the content state.
 
 Every change to published content (a save, delete or many-to-many change of any model
 of the content apps, whether made in the admin, a service, the seed or a shell) bumps
-the single ``ContentVersion`` row inside the writing transaction. The database is the
-source of truth; the shared cache (Redis in production) keeps a copy so that a request
-reads the version without touching the database. A change drops that copy at once and,
-once its transaction commits, stores the committed version in its place, so every
-process and server sees the change on its next request.
+the single ``ContentVersion`` row inside the writing transaction, and so does every
+write of published documents (hipext.content.documents), before it logs them. The
+database is the source of truth.
 
-The copy only ever moves forward: a request that read the database just before a commit
-and stores what it read just after cannot put an older version over a newer one (on
-Redis the comparison and the store are one script; in process memory, one lock). The
-copy also expires after ``API_CONTENT_VERSION_TIMEOUT`` seconds, which bounds how long
-it can stay behind when the store after a commit fails (Redis unreachable at that
-moment) or, without Redis, in processes other than the writer's.
+Each process keeps a copy of what it needs to validate cached responses without asking
+anyone (``content_state()``): the version's number and time, the last sequence number
+of the document log (DocumentChange) it has read, and, for every change logged since
+the process started, which document and which of its top-level fields it touched. The
+copy is reread at most every ``API_CONTENT_VERSION_TIMEOUT`` seconds (1 s): one small
+query when nothing changed, one more for the new log entries when something did; a
+change made by this process marks it for rereading at once. So an edit made anywhere
+is seen by every process within that bound.
+
+The shared cache also holds a hint, the newest version number any process has seen
+(``HEAD_KEY``): a writer puts it there once its transaction commits, and a request
+that reads a stored response reads the hint in the same round trip, rereading the copy
+at once when it is behind. So once one process has seen an edit, the others serving
+stored responses do too, and a client reading from several processes of a server does
+not go back to an older edit; the hint is only a shortcut (the copy is reread within
+the bound without it, and a wrong hint costs one reread).
+
+The log can be read by sequence number because its entries are written in the order
+their transactions commit: a transaction bumps the version row (and so holds its lock
+until it commits) before it logs a document (hipext.content.documents).
 
 HTTP validators and the response cache (hipext.http.caching) and the pagination count
-cache (hipext.content.counts) are derived from it.
+cache (hipext.content.counts) are derived from this copy.
 """
 
+import functools
 import hashlib
-import logging
 import threading
+import time
 from datetime import UTC, datetime, timedelta
 
 from django.apps import apps
 from django.conf import settings
 from django.core.cache.backends.redis import RedisCache
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, connections, transaction
-from django.db.models import F
+from django.db.models import F, Max
 from django.db.models.functions import Now
 from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 
 from hipext.http.cachebreaker import cache_call
-from hipext.models import ContentVersion
+from hipext.models import ALL_FIELDS, ContentVersion, DocumentChange
 
 from .apps import content_models, content_through_models
 
-logger = logging.getLogger(__name__)
-
-# The copy is one integer (see _version_pack); the name changed with that format, so
-# that servers of the previous release, which store a pair, never read it.
-VERSION_KEY = "hipext:content-version:2"
 CACHE_ALIAS = "default"
+HEAD_KEY = "hipext:content-head"
+# Seconds the hint is kept: long past any interval, short of outliving a restore.
+HEAD_TIMEOUT = 24 * 3600
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MICROSECOND = timedelta(microseconds=1)
-# The cached copy: the number in the high digits, the change time in microseconds since
-# the epoch in the low 17 (enough until the year 5138), so that Redis compares two
-# copies as integers. Cache backends store an int as its digits, unpickled.
-TIME_DIGITS = 10**17
 
-# Stores the packed version (ARGV[1], digits) unless the copy is already at least as
-# new; digit strings without leading zeros compare by length, then character by
-# character. Anything else found there (a copy in another format) is replaced.
-STORE_IF_NEWER = """
-local current = redis.call('GET', KEYS[1])
-if current and string.match(current, '^%d+$') and (#current > #ARGV[1]
-    or (#current == #ARGV[1] and current >= ARGV[1])) then
-  return 0
-end
-redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
-return 1
-"""
-
-_store_lock = threading.Lock()
+# The field a list depends on for which documents of a kind exist: any creation or
+# removal (hipext.api.readmodel); and the one any change of a kind touches.
+MEMBERSHIP = "+"
+ANY_FIELD = "*"
 
 
 def key_digest(data):
@@ -72,19 +69,6 @@ def key_digest(data):
     if isinstance(data, str):
         data = data.encode()
     return hashlib.blake2b(data, digest_size=16).hexdigest()
-
-
-def _version_pack(version):
-    number, changed_at = version
-    return number * TIME_DIGITS + round(changed_at * 1_000_000)
-
-
-def version_unpack(value):
-    """The ``(number, changed_at timestamp)`` a cached copy holds, or ``None``."""
-    if type(value) is not int:
-        return None
-    number, micros = divmod(value, TIME_DIGITS)
-    return (number, micros / 1_000_000)
 
 
 def content_version_row(using=DEFAULT_DB_ALIAS):
@@ -99,27 +83,153 @@ def content_version_row(using=DEFAULT_DB_ALIAS):
         version, _ = ContentVersion.objects.using(using).get_or_create(pk=1)
         row = (version.number, version.changed_at)
     number, changed_at = row
-    # Whole microseconds, exactly as a cached copy gives them back.
     return (number, ((changed_at - EPOCH) // _MICROSECOND) / 1_000_000)
 
 
-def content_version():
-    """The current ``(number, changed_at timestamp)``, from the cache when it has it."""
-    version = version_unpack(cache_call(CACHE_ALIAS, lambda c: c.get(VERSION_KEY)))
-    if version is None:
-        version = content_version_refill()
-    return version
+def response_validity(mark, dependencies=None):
+    """What a response built from the database after ``mark`` (``state.mark()``) is
+    valid for, given what it was built from.
 
-
-def content_version_refill():
-    """The version from the database, stored in the cache unless it has a newer one.
-
-    Without the cache (unreachable, or skipped by its breaker) the request still gets
-    the version: the cache must never fail a request.
+    ``dependencies`` is ``(documents, fields)``: ``((kind, (object_id, ...)), ...)``
+    and ``((kind, field), ...)`` (hipext.api.readmodel); ``None`` for a response that
+    may depend on any content, valid only as long as the version. The content read
+    is at least as new as ``mark``, so any change logged after it that touches a
+    dependency makes the response out of date.
     """
-    version = content_version_row()
-    cache_call(CACHE_ALIAS, lambda cache: _version_store(cache, version))
-    return version
+    seq, number = mark
+    if dependencies is None:
+        return (seq, number, (), ())
+    documents, fields = dependencies
+    return (seq, None, tuple(documents), tuple(fields))
+
+
+class ContentState:
+    """A process's copy of the content version and of the document log since it started.
+
+    ``is_current`` says, from this copy alone, whether anything a response was built
+    from (``response_validity``) has changed since.
+    """
+
+    def __init__(self):
+        self.number, self.changed_at = content_version_row()
+        self.seq = DocumentChange.objects.aggregate(seq=Max("seq"))["seq"] or 0
+        # Log entries at or before it are not kept: a response older is not trusted.
+        self.start_seq = self.seq
+        self.documents = {}  # (kind, object_id) -> seq of its last change
+        self.fields = {}  # (kind, field) -> seq of the last change touching it
+        self.read_at = time.monotonic()
+        # Changes this process made (counted) and how many of them the copy has read.
+        self.marks = self.read_marks = 0
+        # The newest hint this copy was reread for (hipext.http.caching).
+        self.hinted = self.number
+
+    def refresh(self):
+        """Read what changed since the last read: one query, two if anything did."""
+        number, changed_at = content_version_row()
+        if number < self.number:
+            # The database went back (a restore): start over.
+            self.__init__()
+            return
+        if number != self.number:
+            changes = DocumentChange.objects.filter(seq__gt=self.seq).values_list(
+                "seq", "kind", "object_id", "changed_fields"
+            )
+            for seq, kind, object_id, changed_fields in changes:
+                self._note(seq, kind, object_id, changed_fields)
+            if number > self.hinted:
+                # Before this process serves the change: the others then see it too.
+                content_head_publish(number)
+                self.hinted = number
+            # Published last: a response built meanwhile records the older number.
+            self.number, self.changed_at = number, changed_at
+        self.read_at = time.monotonic()
+
+    def _note(self, seq, kind, object_id, changed_fields):
+        self.documents[(kind, object_id)] = seq
+        self.fields[(kind, ANY_FIELD)] = seq
+        if changed_fields == ALL_FIELDS:
+            names = (MEMBERSHIP,)
+        else:
+            names = changed_fields.split(",")
+        for name in names:
+            self.fields[(kind, name)] = seq
+        self.seq = max(self.seq, seq)
+
+    def mark(self):
+        """Where the copy stands, taken before a response is built from the database."""
+        return (self.seq, self.number)
+
+    def is_current(self, validity):
+        """Whether a response of ``validity`` is still what it would be built as now."""
+        seq, number, documents, fields = validity
+        if number is not None:
+            return number >= self.number
+        if seq < self.start_seq:
+            return False
+        if seq >= self.seq:
+            return True
+        changed = self.documents
+        for kind, object_ids in documents:
+            for object_id in object_ids:
+                if changed.get((kind, object_id), 0) > seq:
+                    return False
+        touched = self.fields
+        return all(touched.get(field, 0) <= seq for field in fields)
+
+
+_state = None
+_state_lock = threading.Lock()
+
+
+def _fresh(state):
+    return (
+        state is not None
+        and state.read_marks == state.marks
+        and time.monotonic() - state.read_at < settings.API_CONTENT_VERSION_TIMEOUT
+    )
+
+
+def content_state(hint=None):
+    """This process's copy of the content state, reread if older than the bound, or
+    behind ``hint`` (a version number another process has seen: ``HEAD_KEY``)."""
+    global _state
+    state = _state
+    if _fresh(state) and (hint is None or hint <= state.hinted):
+        return state
+    # One thread reads; the others wait for it (a few milliseconds) rather than go on
+    # with a copy past the bound.
+    with _state_lock:
+        if _state is None:
+            _state = ContentState()
+        elif not _fresh(_state) or (hint is not None and hint > _state.hinted):
+            # Other threads keep seeing the copy as out of date until it is reread.
+            marks = _state.marks
+            try:
+                _state.refresh()
+            except Exception:
+                # The database is down or hung: the threads waiting here go on with
+                # this copy for one interval rather than each wait for it in turn.
+                _state.read_at, _state.read_marks = time.monotonic(), marks
+                raise
+            _state.read_marks = marks
+            if hint is not None:
+                # Once per hint, even if the database has not got there (a restore).
+                _state.hinted = max(_state.hinted, hint)
+        return _state
+
+
+# Stores ARGV[1] (digits) unless the hint is already at least as new; digit strings
+# without leading zeros compare by length, then character by character.
+STORE_IF_NEWER = """
+local current = redis.call('GET', KEYS[1])
+if current and string.match(current, '^%d+$') and (#current > #ARGV[1]
+    or (#current == #ARGV[1] and current >= ARGV[1])) then
+  return 0
+end
+redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
+return 1
+"""
+_head_lock = threading.Lock()
 
 
 def _redis_client(cache):
@@ -132,44 +242,48 @@ def _redis_client(cache):
     return None
 
 
-def _version_store(cache, version):
-    """Store ``version`` as the copy, unless the copy is as new or newer already."""
-    timeout = settings.API_CONTENT_VERSION_TIMEOUT
-    if timeout <= 0:
-        return
-    packed = _version_pack(version)
+def _head_store(cache, number):
     redis = _redis_client(cache)
     if redis is not None:
-        key = cache.make_and_validate_key(VERSION_KEY)
-        redis.eval(STORE_IF_NEWER, 1, key, packed, int(timeout * 1000))
+        key = cache.make_and_validate_key(HEAD_KEY)
+        redis.eval(STORE_IF_NEWER, 1, key, number, HEAD_TIMEOUT)
         return
-    # Other caches: atomic within this process, which is all that process memory (the
-    # cache without Redis) is shared by.
-    with _store_lock:
-        current = cache.get(VERSION_KEY)
-        if type(current) is not int or current < packed:
-            cache.set(VERSION_KEY, packed, timeout)
+    # Other caches: atomic within this process, all that process memory is shared by.
+    with _head_lock:
+        current = cache.get(HEAD_KEY)
+        if type(current) is not int or current < number:
+            cache.set(HEAD_KEY, number, HEAD_TIMEOUT)
 
 
-def _version_forget():
-    # Tried even while the cache is skipped, so that a cache that has just come back
-    # does not keep the old version. If it fails, the change itself is saved; servers
-    # see it when the copy expires.
-    cache_call(CACHE_ALIAS, lambda cache: cache.delete(VERSION_KEY), always=True)
+def content_head_publish(number):
+    """Tell the other processes, through the shared cache, that ``number`` exists.
+
+    The hint only moves forward: a process publishing late cannot hide a newer one.
+    """
+    cache_call(CACHE_ALIAS, lambda cache: _head_store(cache, number))
 
 
-def _version_publish(using):
-    """After a commit: the committed version as the copy, over any older one."""
-    version = content_version_row(using)
-    stored = cache_call(
-        CACHE_ALIAS,
-        lambda cache: _version_store(cache, version) or True,
-        fallback=False,
-        always=True,
-    )
-    if not stored:
-        # Servers see the change when the copy expires.
-        _version_forget()
+def content_state_forget():
+    """Drop this process's copy: the next request reads it anew (tests, a restore)."""
+    global _state
+    _state = None
+
+
+def content_version():
+    """The current ``(number, changed_at timestamp)``, from this process's copy."""
+    state = content_state()
+    return (state.number, state.changed_at)
+
+
+def _state_mark_stale():
+    state = _state
+    if state is not None:
+        state.marks += 1
+
+
+def _published_after_commit(using):
+    _state_mark_stale()
+    content_head_publish(content_version_row(using)[0])
 
 
 def content_changed(*, using=DEFAULT_DB_ALIAS):
@@ -193,10 +307,16 @@ def content_changed(*, using=DEFAULT_DB_ALIAS):
             ContentVersion.objects.using(using).filter(pk=1).update(
                 number=F("number") + 1, changed_at=Now()
             )
-    # Dropped now, so that this process (and this transaction) sees the change at once;
-    # replaced after the commit, over whatever another process refilled meanwhile.
-    _version_forget()
-    transaction.on_commit(lambda: _version_publish(using), using=using)
+    # Now, so that this process (and this transaction) sees the change at once; and
+    # after the commit, over whatever another thread read meanwhile, with the hint
+    # for the other processes (once per transaction).
+    _state_mark_stale()
+    connection = connections[using]
+    publish = connection.__dict__.setdefault(
+        "_hipext_version_publish", functools.partial(_published_after_commit, using)
+    )
+    if not any(entry[1] is publish for entry in connection.run_on_commit):
+        transaction.on_commit(publish, using=using)
 
 
 def _on_content_saved_or_deleted(sender, using, **kwargs):

@@ -5,7 +5,9 @@ for it, not on the raw ``Accept`` header: ``application/json``, ``*/*``, no head
 and ``application/json, x/<anything>`` all get the same JSON, so they share one
 cached copy and one ETag, while ``application/json; indent=4`` (indented JSON) gets
 its own. The representation is worked out with DRF's own negotiation against the
-renderers of the view the path resolves to, before the view runs.
+renderers of the view the path resolves to, before the view runs; it depends only on
+the URLconf, the path, ``Accept`` and ``?format=``, so it is worked out once per
+combination of those and remembered (a bounded number, usual ``Accept`` headers only).
 
 Query strings are the other source of variety (a free-text ``search``, a date, any
 order of comma-separated values): at most ``API_RESPONSE_CACHE_VARIANTS`` responses
@@ -13,11 +15,12 @@ of one path are stored per content version; requests beyond that are answered
 normally, just not stored.
 """
 
+import functools
 import types
 
 from django.conf import settings
 from django.http import Http404
-from django.urls import Resolver404, resolve
+from django.urls import Resolver404, get_urlconf, resolve
 from rest_framework.exceptions import APIException
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.renderers import JSONRenderer
@@ -32,12 +35,16 @@ VARIANTS_KEY_PREFIX = "hipext:api-variants:"
 UNNEGOTIABLE = "unnegotiable"
 
 _negotiation = DefaultContentNegotiation()
+# Combinations remembered, and the longest path, Accept and ?format= together that is
+# (longer ones are worked out each time, so that odd requests cannot fill the memory).
+REPRESENTATIONS_KEPT = 4096
+KEPT_LENGTH = 500
 
 
-def _renderer_classes(request):
+def _renderer_classes(urlconf, path):
     """The renderers of the DRF view (or viewset action) serving this path."""
     try:
-        view = resolve(request.path_info).func
+        view = resolve(path, urlconf).func
     except Resolver404:
         view = None
     initkwargs = getattr(view, "initkwargs", None) or {}
@@ -48,11 +55,19 @@ def _renderer_classes(request):
     )
 
 
-def representation(request):
-    """The media type the view will answer with (``application/json;indent=4``)."""
-    renderers = [renderer_class() for renderer_class in _renderer_classes(request)]
+def _negotiated(urlconf, path, accept, format_value):
+    renderers = [
+        renderer_class() for renderer_class in _renderer_classes(urlconf, path)
+    ]
     # What DRF's negotiation reads of a request: its Accept header and ?format=.
-    asked = types.SimpleNamespace(headers=request.headers, query_params=request.GET)
+    asked = types.SimpleNamespace(
+        headers={} if accept is None else {"accept": accept},
+        query_params=(
+            {}
+            if format_value is None
+            else {api_settings.URL_FORMAT_OVERRIDE: format_value}
+        ),
+    )
     try:
         renderer, media_type = _negotiation.select_renderer(asked, renderers)
     except (APIException, Http404):
@@ -61,6 +76,27 @@ def representation(request):
         indent = renderer.get_indent(media_type, {})
         return f"{renderer.media_type};indent={indent}"
     return renderer.media_type
+
+
+_negotiated_kept = functools.lru_cache(maxsize=REPRESENTATIONS_KEPT)(_negotiated)
+
+
+def negotiated_forget():
+    """Forget the representations worked out (the renderers' settings changed)."""
+    _negotiated_kept.cache_clear()
+
+
+def representation(request):
+    """The media type the view will answer with (``application/json;indent=4``)."""
+    accept = request.headers.get("accept")
+    format_value = request.GET.get(api_settings.URL_FORMAT_OVERRIDE)
+    # pytest-django's urls marker and override_settings change ROOT_URLCONF itself.
+    urlconf = get_urlconf() or settings.ROOT_URLCONF
+    path = request.path_info
+    arguments = (urlconf, path, accept, format_value)
+    if len(path) + len(accept or "") + len(format_value or "") > KEPT_LENGTH:
+        return _negotiated(*arguments)
+    return _negotiated_kept(*arguments)
 
 
 def request_identity(request):

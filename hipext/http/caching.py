@@ -2,39 +2,52 @@
 
 ``ApiCachingMiddleware`` serves GET and HEAD of ``/api`` and everything under it, except
 the paths of ``API_CACHE_EXEMPT_PATHS`` (the schema and its documentation pages, which
-depend on the code, not on the content), from the content version (hipext.content.version):
+depend on the code, not on the content):
 
-- a strong ``ETag`` derived from the content version and the request (absolute URL,
-  negotiated representation: hipext.http.cachekeys), ``Last-Modified`` (the time of
-  the last content change) and ``Cache-Control: public, max-age=API_CACHE_MAX_AGE``
-  on every 200;
-- a matching ``If-None-Match`` gets 304 before any view or database work; a satisfied
-  ``If-Modified-Since`` gets 304 once the response is known to be a 200;
-- successful responses are kept in the cache, keyed by the request and valid only for
-  the content version they were rendered from, a bounded number per path; errors are
-  never kept;
+- a strong ``ETag`` that is a hash of the request's identity (release, absolute URL,
+  negotiated representation: hipext.http.cachekeys) and of the body, so the same
+  bytes always get the same ETag, on every server and after any unrelated change;
+  ``Last-Modified`` (the time of the last content change when it was built) and
+  ``Cache-Control: public, max-age=API_CACHE_MAX_AGE`` on every 200;
+- each 200 is kept with what it was built from: for a response made from published
+  documents (hipext.api.readmodel), its documents and, for a list, the document
+  fields its filters and order read; for any other, the content version. It stays
+  valid until one of those changes, which this process's copy of the content state
+  tells without asking the database or the cache (hipext.content.version);
+- a matching ``If-None-Match`` gets 304 from the validators this process remembers,
+  before any view, cache or database work; otherwise the stored response is fetched
+  (one cache round trip, which also brings the newest version any process has seen,
+  so that a copy behind an edit another process has seen is reread first), and a
+  satisfied ``If-None-Match`` or ``If-Modified-Since`` still gets 304; errors are
+  never kept, a bounded number of responses per path;
 - no cookie and no ``Vary: Cookie`` on any API read, whatever inner middleware did.
 """
+
+import threading
+from collections import OrderedDict
 
 from django.conf import settings
 from django.http import HttpResponse, HttpResponseNotModified
 from django.utils.cache import cc_delim_re, get_conditional_response, patch_vary_headers
 from django.utils.http import http_date, parse_etags
 
+from hipext.content.publishing import documents_flush, documents_pending
 from hipext.content.version import (
     CACHE_ALIAS,
-    VERSION_KEY,
-    content_version_refill,
-    content_version_row,
+    HEAD_KEY,
+    content_state,
     key_digest,
-    version_unpack,
+    response_validity,
 )
 
 from .cachebreaker import cache_call
 from .cachekeys import request_identity, variant_allowed
 from .paths import is_api_path, is_under
 
-RESPONSE_KEY_PREFIX = "hipext:api-response:"
+# The entries' format changed with the version: a previous release's are never read.
+RESPONSE_KEY_PREFIX = "hipext:api-response:2:"
+# Validators of stored responses this process remembers, for 304s without a round trip.
+LOCAL_VALIDATORS = 4096
 
 
 def _strip_cookies(response):
@@ -47,6 +60,47 @@ def _strip_cookies(response):
             response.headers["Vary"] = ", ".join(kept)
         else:
             del response.headers["Vary"]
+
+
+class _Validators:
+    """``(validity, etag, last_modified)`` of stored responses, least recent out first."""
+
+    def __init__(self, size):
+        self.size = size
+        self.entries = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key):
+        with self.lock:
+            found = self.entries.get(key)
+            if found is not None:
+                self.entries.move_to_end(key)
+            return found
+
+    def put(self, key, validators):
+        with self.lock:
+            self.entries[key] = validators
+            self.entries.move_to_end(key)
+            while len(self.entries) > self.size:
+                self.entries.popitem(last=False)
+
+    def clear(self):
+        with self.lock:
+            self.entries.clear()
+
+
+local_validators = _Validators(LOCAL_VALIDATORS)
+
+
+def _etag_matches(etag, if_none_match):
+    # Weak comparison (RFC 9110 13.1.2): a CDN may weaken the tag it passes on.
+    return etag in {tag.removeprefix("W/") for tag in parse_etags(if_none_match)}
+
+
+def _etag(identity, body):
+    """The strong ETag of ``body`` answered to a request of ``identity``."""
+    digest = key_digest(identity.encode() + b"\n" + body)
+    return f'"{digest}"'
 
 
 def _cacheable(response):
@@ -72,47 +126,64 @@ class ApiCachingMiddleware:
             _strip_cookies(response)
             return response
 
+        # Changes of this connection's transaction not yet in documents (a test, a
+        # script serving requests in its transaction): in the log before validating.
+        if documents_pending():
+            documents_flush()
+        state = content_state()
         identity = request_identity(request)
         response_key = RESPONSE_KEY_PREFIX + key_digest(identity)
         use_store = settings.API_RESPONSE_CACHE_TIMEOUT > 0
         if_none_match = request.META.get("HTTP_IF_NONE_MATCH")
-        # One round trip: the version, plus the stored response unless the request is
-        # likely a revalidation that needs none (a 304 should not fetch a body).
-        keys = [VERSION_KEY]
-        if use_store and not if_none_match:
-            keys.append(response_key)
-        # Without the cache, serve from the database rather than fail.
-        found = cache_call(CACHE_ALIAS, lambda cache: cache.get_many(keys))
-        if found is None:
-            version = content_version_row()
-            use_store = False
-        else:
-            version = version_unpack(found.get(VERSION_KEY))
-            version = version or content_version_refill()
-        token = f"{version[0]}:{version[1]}"
-        etag = f'"{key_digest(token + chr(10) + identity)}"'
-        last_modified = int(version[1])
-
         if if_none_match:
-            if etag in {tag.removeprefix("W/") for tag in parse_etags(if_none_match)}:
-                return self._not_modified(etag, last_modified)
-            if use_store:
-                found[response_key] = cache_call(
-                    CACHE_ALIAS, lambda cache: cache.get(response_key)
-                )
+            known = local_validators.get(response_key)
+            if (
+                known is not None
+                and state.is_current(known[0])
+                and _etag_matches(known[1], if_none_match)
+            ):
+                return self._not_modified(known[1], known[2])
 
-        stored = found.get(response_key) if use_store else None
-        if stored is not None and stored[0] == token:
-            response = HttpResponse(stored[2], headers=stored[1])
+        stored = None
+        if use_store:
+            # With the stored response, in the same round trip, the newest version any
+            # process has seen: a copy behind it is reread before validating.
+            found = cache_call(
+                CACHE_ALIAS, lambda cache: cache.get_many([response_key, HEAD_KEY])
+            )
+            found = found or {}
+            hint = found.get(HEAD_KEY)
+            if type(hint) is int and hint > state.hinted:
+                state = content_state(hint)
+            stored = found.get(response_key)
+            if not (
+                isinstance(stored, tuple)
+                and len(stored) == 5
+                and state.is_current(stored[0])
+            ):
+                stored = None
+        if stored is not None:
+            validity, etag, last_modified, headers, body = stored
+            local_validators.put(response_key, (validity, etag, last_modified))
+            response = HttpResponse(body, headers=headers)
             validated = True
         else:
+            # Taken before the view reads: what it reads is at least this new.
+            mark = state.mark()
+            last_modified = int(state.changed_at)
             response = self.get_response(request)
             _strip_cookies(response)
             validated = _cacheable(response)
             if validated:
+                validity = response_validity(
+                    mark, getattr(response, "content_dependencies", None)
+                )
+                etag = _etag(identity, response.content)
                 self._add_validators(response, etag, last_modified)
-                if use_store and variant_allowed(request, token):
-                    self._store(response_key, token, response)
+                validators = (validity, etag, last_modified)
+                local_validators.put(response_key, validators)
+                if use_store and variant_allowed(request, str(mark[1])):
+                    self._store(response_key, validators, response)
             elif response.status_code >= 500:
                 # A failure may be transient: nobody may keep it.
                 response.headers["Cache-Control"] = "no-store"
@@ -126,8 +197,8 @@ class ApiCachingMiddleware:
         return response
 
     @staticmethod
-    def _store(key, token, response):
-        stored = (token, list(response.items()), response.content)
+    def _store(key, validators, response):
+        stored = (*validators, list(response.items()), response.content)
         cache_call(
             CACHE_ALIAS,
             lambda cache: cache.set(key, stored, settings.API_RESPONSE_CACHE_TIMEOUT),

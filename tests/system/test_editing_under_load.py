@@ -239,9 +239,8 @@ def test_an_edit_is_visible_on_every_server_within_a_second_under_load(site):
         f"{len(late)} of {len(reads)} reads started 1 s or more after an edit "
         f"committed and did not show it; worst lag {worst:.3f} s: {late[:5]}"
     )
-    # README, "HTTP caching": "The copy only moves forward" (... "edits in a shell
-    # against readers on two gunicorn servers, where no read goes back to an older
-    # edit").
+    # README, "HTTP caching": "no stored response is ever taken for newer than what it
+    # holds": a reader sees the edits in order, whichever process answers.
     went_back = backwards(reads)
     assert not went_back, f"{len(went_back)} reads went backwards: {went_back[:3]}"
 

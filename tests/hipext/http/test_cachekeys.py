@@ -7,6 +7,7 @@ import pytest
 from django.core.cache import caches
 from django.test import Client
 
+from hipext.http import cachekeys
 from hipext.http.caching import RESPONSE_KEY_PREFIX
 
 DIAGRAM = "/api/exercises/glute-bridges/diagram.svg"
@@ -79,3 +80,25 @@ def test_variants_of_one_path_beyond_the_bound_are_served_not_stored(client, set
     # Another path has its own bound.
     assert get(client, "/api/routines").status_code == 200
     assert len(stored_responses()) == 3
+
+
+def test_the_representation_is_worked_out_once_per_path_and_accept(client, monkeypatch):
+    resolved = []
+    real_resolve = cachekeys.resolve
+
+    def counting_resolve(path, urlconf=None):
+        resolved.append(path)
+        return real_resolve(path, urlconf)
+
+    monkeypatch.setattr(cachekeys, "resolve", counting_resolve)
+    path = "/api/exercises/glute-bridges"
+
+    for _ in range(3):
+        assert get(client, path, "application/json").status_code == 200
+    indented = get(client, path, "application/json; indent=4")
+    # An Accept too long to remember is worked out each time, the same way.
+    long_accept = "application/json; indent=4, " + "x/y, " * 120
+    assert get(client, path, long_accept)["ETag"] == indented["ETag"]
+    assert get(client, path, long_accept)["ETag"] == indented["ETag"]
+
+    assert resolved == [path] * 4
