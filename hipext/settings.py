@@ -368,6 +368,10 @@ API_RATE_KEY = os.environ.get("API_RATE_KEY", "1200/minute")
 API_RATE_PATHS = ("/api", "/embed")
 # The cache holding the counters and the key records.
 API_RATE_CACHE = "ratelimit"
+# Most requests of one client a process reserves from its shared counter in one round
+# trip (and at most an eighth of what is left), then serves without asking
+# (hipext/http/allowances.py); 1 counts every request in the cache.
+API_RATE_BATCH = int(os.environ.get("API_RATE_BATCH", "100"))
 # Without the counters (their cache fails), serve requests uncounted (open, the
 # default: an outage of Redis never takes the API down) or refuse them with 503
 # (closed: the limit always holds).
