@@ -90,6 +90,9 @@ class AutoSchema(SpectacularAutoSchema):
             if parameter["in"] != "query":
                 continue
             schema = parameter.get("schema", {})
+            if schema.get("type") == "array":
+                # An empty list would be an empty value: hipext.api.params refuses it.
+                schema.setdefault("minItems", 1)
             value = schema.get("items", {}) if schema.get("type") == "array" else schema
             if value.get("type") != "string":
                 continue

@@ -253,10 +253,11 @@ def test_every_readme_command_runs_as_written(tmp_path):
             command_env = env
             if README_POSTGRES in run:
                 if not postgres_reachable():
-                    skip_unless(
-                        False,
-                        "PostgreSQL at 127.0.0.1:5432 (the README's) is not running",
-                    )
+                    # Only these commands: the rest still run (CI has PostgreSQL).
+                    if os.environ.get("HIPEXT_REQUIRE_SERVICES"):
+                        pytest.fail("PostgreSQL at 127.0.0.1:5432 is not running")
+                    skipped.append((shown, "no PostgreSQL at 127.0.0.1:5432"))
+                    continue
                 # A database of its own, which does not exist yet: make run creates it.
                 run = run.replace(
                     f"{README_POSTGRES} ",
