@@ -7,21 +7,33 @@ PORT ?= 8000
 
 .PHONY: run serve test install install-dev migrate seed lint format check bench soak
 
-## run: install, migrate, seed and serve at http://127.0.0.1:8000 on SQLite (debug on)
+## run: install, migrate, seed and serve at http://127.0.0.1:$(PORT) on SQLite (debug on;
+## PORT=8001 make run for another port); writes .env so manage.py commands work too
 run: export DJANGO_DEBUG ?= 1
-run: install
+run: install .env
+	$(PY) manage.py create_database
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py rebuild_documents
 	$(PY) manage.py seed
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 ## serve: production serving: migrate, render documents, collect static files, run gunicorn
-## (settings from the environment, see README "Production"; gunicorn.conf.py)
+## (settings from the environment alone, never .env: README "Production"; gunicorn.conf.py)
+serve: export HIPEXT_ENV_FILE =
 serve: install
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py rebuild_documents
 	$(PY) manage.py collectstatic --no-input
 	$(VENV)/bin/gunicorn --config gunicorn.conf.py
+
+## .env: development settings for manage.py commands in this checkout (debug on, a random
+## secret key); git-ignored, written once, never read by make serve or the tests
+.env:
+	@printf '%s\n' '# Development only, written by make run (git-ignored): manage.py reads it.' \
+	  '# Production sets its environment instead (see .env.example).' \
+	  'DJANGO_DEBUG=1' \
+	  "DJANGO_SECRET_KEY=$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')" > $@
+	@echo "Wrote $@: development settings (debug on, a random secret key) for manage.py"
 
 ## test: install and run the test suite (SQLite by default; set DATABASE_URL for PostgreSQL)
 test: install-dev

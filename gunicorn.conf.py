@@ -5,6 +5,10 @@ import os
 
 wsgi_app = "hipext.wsgi:application"
 
+# Production settings come from the environment alone: never the development .env that
+# `make run` writes (hipext/settings.py), even in a checkout that has one.
+os.environ["HIPEXT_ENV_FILE"] = ""
+
 # GUNICORN_BIND wins; otherwise every interface on PORT (the usual platform convention).
 bind = os.environ.get("GUNICORN_BIND") or f"0.0.0.0:{os.environ.get('PORT', '8000')}"
 

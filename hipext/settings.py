@@ -5,8 +5,17 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from dotenv import load_dotenv
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+
+# Development settings in a git-ignored file that `make run` writes (debug on, a random
+# key), so that every manage.py command works in a development checkout without
+# exports. Variables set in the environment win. The production server never reads it
+# (gunicorn.conf.py and `make serve` set HIPEXT_ENV_FILE empty), nor do the tests.
+ENV_FILE = os.environ.get("HIPEXT_ENV_FILE", str(BASE_DIR / ".env"))
+if ENV_FILE:
+    load_dotenv(ENV_FILE, override=False)
 
 
 def env_bool(name, default=False):
@@ -30,8 +39,8 @@ SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured(
-            "DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off "
-            "(set DJANGO_DEBUG=1 for local development)."
+            "DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off (for "
+            "development, `make run` writes a .env with DJANGO_DEBUG=1 and a key)."
         )
     # Development only: a fixed key is harmless while DEBUG is on and nothing is deployed.
     SECRET_KEY = "django-insecure-hipext-development-only"
@@ -71,6 +80,9 @@ MIDDLEWARE = [
     "hipext.http.caching.ApiCachingMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Problem details for plain views' 404 and 405 under /api and /embed, debug or not;
+    # before CSRF, which those read-only paths do not need.
+    "hipext.http.errors.PublicErrorsMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -368,6 +380,10 @@ API_RATE_KEY = os.environ.get("API_RATE_KEY", "1200/minute")
 API_RATE_PATHS = ("/api", "/embed")
 # The cache holding the counters and the key records.
 API_RATE_CACHE = "ratelimit"
+# Most requests of one client a process reserves from its shared counter in one round
+# trip (and at most an eighth of what is left), then serves without asking
+# (hipext/http/allowances.py); 1 counts every request in the cache.
+API_RATE_BATCH = int(os.environ.get("API_RATE_BATCH", "100"))
 # Without the counters (their cache fails), serve requests uncounted (open, the
 # default: an outage of Redis never takes the API down) or refuse them with 503
 # (closed: the limit always holds).

@@ -9,7 +9,7 @@ from routines.urls import router as routines_router
 
 from .api.docs import SchemaView
 from .api.routers import api_root_view
-from .http import health
+from .http import errors, health
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -22,7 +22,15 @@ urlpatterns = [
         api_root_view(
             exercises_router,
             routines_router,
-            extra=[("schema", "schema"), ("docs", "swagger-ui"), ("redoc", "redoc")],
+            extra=[
+                ("routine_suggestion", "routine-suggest"),
+                ("exercise_diagram", "exercise-diagram", "slug"),
+                ("exercise_card", "exercise-card", "slug"),
+                ("oembed", "oembed"),
+                ("schema", "schema"),
+                ("docs", "swagger-ui"),
+                ("redoc", "redoc"),
+            ],
         ),
         name="api-root",
     ),
@@ -44,6 +52,9 @@ urlpatterns = [
     # Probes for load balancers and orchestrators (README "Production").
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
+    # Last: any other path under /api or /embed is a problem-details 404, with debug
+    # on too (Django's debug 404 page never calls handler404).
+    re_path(r"^(?:api|embed)(?:/.*)?$", errors.not_found),
 ]
 
 # Problem details for /api paths, Django's pages elsewhere (hipext/http/errors.py).

@@ -62,8 +62,8 @@ def echo(request):
     )
 
 
+# Before the project's: its last route answers every other /api path with a 404.
 urlpatterns = [
-    *project_urlpatterns,
     path("api/probe/django", exercise_count),
     path("api/probe/drf", exercise_count_drf),
     path("api/probe/crash/<str:kind>", crash),
@@ -71,6 +71,7 @@ urlpatterns = [
     path("api/test-ping", ping),
     path("elsewhere/crash/<str:kind>", crash),
     path("test-echo", echo),
+    *project_urlpatterns,
 ]
 
 __all__ = ["handler400", "handler403", "handler404", "handler500", "urlpatterns"]

@@ -7,6 +7,8 @@ and, as in production, ``API_RATE_ANON`` and ``API_RATE_KEY``.
 
 import os
 
+# Tests, and the processes they start, never read a developer's .env (make run's).
+os.environ["HIPEXT_ENV_FILE"] = ""
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-secret-key-not-for-deployment")
 # The test client speaks plain HTTP; production redirects it to HTTPS (debug is off here).
 os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "0")

@@ -15,7 +15,8 @@ class CommaSeparatedField(forms.Field):
 
     ``choices`` may be a callable (evaluated only when a value is given, so slugs
     read from the database cost a query only on requests that use the filter).
-    An empty value means "no filter"; a blank item in a list ("a,,b") is an error.
+    A blank item in a list ("a,,b") is an error; an empty value never gets here
+    (``params.StrictQueryParamsMixin`` refuses it, as for every parameter).
     """
 
     widget = forms.TextInput

@@ -1,6 +1,6 @@
 """The rules of the API's query parameters, shared by every endpoint that reads any.
 
-Names: an unknown, repeated or NUL-carrying parameter is a 400 naming it
+Names: an unknown, repeated, empty or NUL-carrying parameter is a 400 naming it
 (``StrictQueryParamsMixin``). Values: one comma-list parser and one check of values
 against their choices, used alike by the FilterSets' form fields (``filters.py``) and
 the serializer fields of views that read their query with a serializer
@@ -81,7 +81,7 @@ def _filter_param_names(filterset_class):
 
 
 class StrictQueryParamsMixin:
-    """Rejects unknown or repeated query parameters with a 400 naming them.
+    """Rejects unknown, repeated or empty query parameters with a 400 naming them.
 
     A typo'd filter (``?equipments=none``) must never silently return the
     unfiltered list. The valid parameters of a list action are those its filter
@@ -137,6 +137,10 @@ class StrictQueryParamsMixin:
                 ]
             elif "\x00" in values[0]:
                 errors[name] = ["Must not contain NUL characters."]
+            elif any(not value.strip() for value in values):
+                # An empty value (?equipment=) must not mean "no filter": a client
+                # that lost its value would silently get the whole catalogue.
+                errors[name] = [f"Must not be empty; leave {name!r} out to not use it."]
         if errors:
             raise exceptions.ValidationError(errors)
 

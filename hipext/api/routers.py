@@ -19,24 +19,35 @@ class OptionalSlashRouter(routers.SimpleRouter):
         self.trailing_slash = "/?"
 
 
+# Reversed in place of a slug, then shown as the URI template's "{slug}".
+SLUG_PLACEHOLDER = "slug-placeholder"
+
+
 class APIRootView(StrictQueryParamsMixin, APIView):
-    """Links to every list endpoint and to the API's schema and documentation."""
+    """Links to every endpoint and to the API's schema and documentation."""
 
     schema = None  # not an operation of the public API
     url_names = ()
 
     def get(self, request, *args, **kwargs):
         links = {}
-        for key, url_name in self.url_names:
+        for key, url_name, *slug in self.url_names:
+            # A route taking a slug is linked as a URI template (RFC 6570): {slug}.
+            kwargs = {"slug": SLUG_PLACEHOLDER} if slug else None
             try:
-                links[key] = request.build_absolute_uri(reverse(url_name))
+                url = request.build_absolute_uri(reverse(url_name, kwargs=kwargs))
             except NoReverseMatch:  # an app left out of this installation
                 continue
+            links[key] = url.replace(SLUG_PLACEHOLDER, "{slug}")
         return Response(links)
 
 
 def api_root_view(*routers_, extra=()):
-    """The API root view for the list routes of ``routers_`` plus ``extra`` (key, url name)."""
+    """The API root view for the list routes of ``routers_`` plus ``extra``.
+
+    ``extra`` holds (key, url name) pairs, and (key, url name, "slug") for a route
+    taking a slug.
+    """
     url_names = [
         (prefix, f"{basename}-list")
         for router in routers_

@@ -89,17 +89,17 @@ class AutoSchema(SpectacularAutoSchema):
         for parameter in parameters:
             if parameter["in"] != "query":
                 continue
-            # Every optional query parameter given empty (?page=&search=) counts as
-            # not given, as in HTML forms and django-filter; the schema says so.
-            if not parameter.get("required"):
-                parameter["allowEmptyValue"] = True
             schema = parameter.get("schema", {})
+            if schema.get("type") == "array":
+                # An empty list would be an empty value: hipext.api.params refuses it.
+                schema.setdefault("minItems", 1)
             value = schema.get("items", {}) if schema.get("type") == "array" else schema
             if value.get("type") != "string":
                 continue
             if "enum" not in value and "format" not in value:
-                # hipext.api.params refuses a NUL character in any query value.
+                # hipext.api.params refuses a NUL character and an empty value.
                 value.setdefault("pattern", NO_NUL)
+                value.setdefault("minLength", 1)
             # drf-spectacular leaves out a CharFilter's max_length; the form enforces it.
             filter_ = filters.get(parameter["name"])
             if filter_ is not None and filter_.extra.get("max_length"):

@@ -2,7 +2,9 @@
 
 Anonymous clients are counted per IP address, clients sending a valid API key per
 key, in fixed windows aligned to the clock. Counters live in the Django cache named
-by ``API_RATE_CACHE`` (Redis in production, so every worker and server shares them).
+by ``API_RATE_CACHE`` (Redis in production, so every worker and server shares them);
+each process reserves requests from them in batches (hipext.http.allowances), so most
+requests are counted without a round trip and the limit still holds across processes.
 The middleware sits near the top of ``MIDDLEWARE`` so that it counts every request,
 including those the response cache or a conditional GET answers without a view.
 
@@ -26,6 +28,7 @@ from django_redis.cache import RedisCache
 
 from hipext.api.problems import ProblemResponse
 
+from .allowances import Allowances
 from .apikeys import api_key_check, api_key_from_request, api_key_scheme_problem
 from .cachebreaker import cache_call
 from .paths import is_rate_limited_path
@@ -98,12 +101,11 @@ def client_ip(request):
     return address
 
 
-def counter_hit(alias, key, period, now):
-    """Count a request in this window of cache ``alias``; the count and seconds left."""
+def counter_hit(alias, key, period, now, amount=1):
+    """Add ``amount`` requests in this window of cache ``alias``: the total, seconds left."""
     cache = caches[alias]
-    window = int(now // period)
-    key = f"ratelimit:{key}:{window}"
-    reset = max(1, math.ceil((window + 1) * period - now))
+    key = f"ratelimit:{key}:{int(now // period)}"
+    reset = window_reset(period, now)
     # A little longer than the window, so a slow clock elsewhere still finds it.
     timeout = period + 5
     if isinstance(cache, RedisCache):
@@ -111,20 +113,25 @@ def counter_hit(alias, key, period, now):
         full_key = cache.make_and_validate_key(key)
         pipe = get_redis_connection(alias).pipeline(transaction=False)
         pipe.set(full_key, 0, ex=timeout, nx=True)
-        pipe.incr(full_key)
+        pipe.incrby(full_key, amount)
         return pipe.execute()[1], reset
     cache.add(key, 0, timeout)
     try:
-        return cache.incr(key), reset
+        return cache.incr(key, amount), reset
     except ValueError:  # expired between add and incr
-        cache.add(key, 1, timeout)
-        return 1, reset
+        cache.add(key, amount, timeout)
+        return amount, reset
 
 
-def rate_headers(rate, count, reset):
+def window_reset(period, now):
+    """Seconds until the window holding ``now`` ends (at least 1)."""
+    return max(1, math.ceil((int(now // period) + 1) * period - now))
+
+
+def rate_headers(rate, remaining, reset):
     return {
         "RateLimit-Limit": str(rate.limit),
-        "RateLimit-Remaining": str(max(0, rate.limit - count)),
+        "RateLimit-Remaining": str(remaining),
         "RateLimit-Reset": str(reset),
         "RateLimit-Policy": rate.policy,
     }
@@ -148,6 +155,17 @@ class RateLimitMiddleware:
 
     def __init__(self, get_response):
         self.get_response = get_response
+        # One per process: Django builds the middleware once per handler.
+        self.allowances = Allowances(self._reserve, batch=settings.API_RATE_BATCH)
+
+    @staticmethod
+    def _reserve(ident, period, now, amount):
+        """Add ``amount`` to the shared counter: its total, or ``None`` without it."""
+        alias = settings.API_RATE_CACHE
+        counted = cache_call(
+            alias, lambda _cache: counter_hit(alias, ident, period, now, amount)
+        )
+        return None if counted is None else counted[0]
 
     def __call__(self, request):
         if not is_rate_limited_path(request.path_info):
@@ -174,21 +192,18 @@ class RateLimitMiddleware:
             # is limited like any anonymous traffic.
             ident = f"ip:{client_ip(request)}"
             rate = rate_parse(settings.API_RATE_ANON)
-        alias = settings.API_RATE_CACHE
-        counted = cache_call(
-            alias, lambda _cache: counter_hit(alias, ident, rate.period, now)
-        )
-        if counted is None:
+        verdict = self.allowances.hit(ident, rate, now)
+        if verdict is None:
             # The cache breaker has logged why.
             if settings.API_RATE_FAIL_OPEN:
                 return self.get_response(request)
             return counters_unavailable(request)
-        count, reset = counted
-        headers = rate_headers(rate, count, reset)
-        if count > rate.limit or problem is not None:
+        reset = window_reset(rate.period, now)
+        headers = rate_headers(rate, verdict.remaining, reset)
+        if not verdict.allowed or problem is not None:
             # Said to this client, now: no shared cache may keep it.
             headers["Cache-Control"] = "no-store"
-        if count > rate.limit:
+        if not verdict.allowed:
             headers["Retry-After"] = str(reset)
             return ProblemResponse(
                 429,

@@ -144,3 +144,82 @@ def test_a_statement_timeout_of_0_sets_none():
     )["default"]["OPTIONS"]
 
     assert "options" not in options
+
+
+def manage_py(*args, **env):
+    """``manage.py args`` as a user runs it: no test settings, ``env`` on top."""
+    clean = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("DJANGO_", "DATABASE_", "HIPEXT_"))
+    }
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        env=clean | env,
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+
+
+def test_settings_read_the_development_env_file_and_the_environment_wins(tmp_path):
+    env_file = tmp_path / ".env"
+    env_file.write_text(
+        "DJANGO_DEBUG=1\nDJANGO_SECRET_KEY=from-the-file\nDJANGO_ALLOWED_HOSTS=a.test\n"
+    )
+
+    result = load_settings(HIPEXT_ENV_FILE=str(env_file), DJANGO_ALLOWED_HOSTS="b.test")
+
+    loaded = json.loads(result.stdout)
+    assert loaded["debug"] is True
+    assert loaded["hosts"] == ["b.test"]
+
+
+def test_the_production_server_never_reads_the_env_file():
+    """gunicorn.conf.py runs before the application loads its settings."""
+    probe = (
+        "import os, runpy; runpy.run_path('gunicorn.conf.py'); "
+        "print(repr(os.environ['HIPEXT_ENV_FILE']))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe],
+        env=os.environ | {"HIPEXT_ENV_FILE": ".env"},
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert result.stdout.strip() == "''"
+
+
+def test_a_missing_secret_key_is_one_line_not_a_traceback(tmp_path):
+    result = manage_py("check", HIPEXT_ENV_FILE=str(tmp_path / "no-such-file"))
+
+    assert result.returncode == 1
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert lines == [
+        "Configuration error: DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off "
+        "(for development, `make run` writes a .env with DJANGO_DEBUG=1 and a key)."
+    ]
+
+
+def test_an_unreachable_database_is_one_line_naming_the_fix(tmp_path):
+    result = manage_py(
+        "migrate",
+        HIPEXT_ENV_FILE="",
+        DJANGO_DEBUG="1",
+        # Nothing listens on port 9 of loopback: refused at once.
+        DATABASE_URL="postgres://postgres@127.0.0.1:9/hipext_none",
+    )
+
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    (line,) = [
+        line
+        for line in result.stderr.splitlines()
+        if line.strip() and not line.startswith("AXES:")
+    ]
+    assert line.startswith("Database unavailable: connection failed")
+    assert "create_database" in line

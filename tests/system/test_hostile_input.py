@@ -240,6 +240,28 @@ def test_a_list_with_an_empty_item_is_a_400_not_an_unfiltered_list(seeded, value
     assert "empty item" in response.json()["errors"]["equipment"][0]
 
 
+@pytest.mark.parametrize("operation", operation_params())
+def test_an_empty_parameter_is_a_400_naming_it_never_an_unfiltered_answer(
+    seeded, operation
+):
+    """?equipment= (or any parameter with nothing in it) is not "no filter"."""
+    client = Client()
+    path = operation.url(**sample_path_values(client, operation)).split("?", 1)[0]
+    for name in operation.query_parameters:
+        for empty in ("", "%20"):
+            others = [
+                f"{quote(key)}={quote(value, safe='')}"
+                for key, value in operation.required_query.items()
+                if key != name
+            ]
+            response = client.get(f"{path}?{'&'.join([*others, f'{name}={empty}'])}")
+            assert response.status_code == 400, (name, response.content)
+            assert response["Content-Type"] == "application/problem+json"
+            assert response.json()["errors"] == {
+                name: [f"Must not be empty; leave {name!r} out to not use it."]
+            }
+
+
 def test_the_repeated_parameter_check_reaches_every_endpoint_with_parameters():
     with_parameters = {
         operation.path for operation in api_operations() if operation.query_parameters

@@ -17,6 +17,7 @@ from tests.servers import PROJECT_DIR, gunicorn, server_env
 REDIS_URL = "redis://127.0.0.1:6379/4"
 LIMIT = 10
 REQUESTS = 24
+BATCHED_LIMIT = 300
 PERIOD = 60
 
 pytestmark = pytest.mark.slow
@@ -34,12 +35,22 @@ def fetch(url):
 @pytest.fixture
 def server(tmp_path):
     """gunicorn with two workers on a free loopback port, limited to 10/minute."""
+    yield from serving(tmp_path, LIMIT)
+
+
+@pytest.fixture
+def batched_server(tmp_path):
+    """The same, limited to 300/minute: workers reserve requests in batches."""
+    yield from serving(tmp_path, BATCHED_LIMIT)
+
+
+def serving(tmp_path, limit):
     require_redis()
     redis.Redis.from_url(REDIS_URL).flushdb()
     env = server_env(
         f"sqlite:///{tmp_path / 'db.sqlite3'}",
         REDIS_URL=REDIS_URL,
-        API_RATE_ANON=f"{LIMIT}/minute",
+        API_RATE_ANON=f"{limit}/minute",
         # Every 200 must come from a worker (its pid in the body), not the cache.
         API_RESPONSE_CACHE_TIMEOUT="0",
     )
@@ -59,11 +70,15 @@ def server(tmp_path):
         redis.Redis.from_url(REDIS_URL).flushdb()
 
 
-def test_limit_holds_across_two_workers_sharing_redis(server):
-    # The windows are aligned to the clock: start well inside one.
+def window_start_awaited():
+    """The windows are aligned to the clock: start well inside one."""
     left = PERIOD - time.time() % PERIOD
     if left < 10:
         time.sleep(left + 0.2)
+
+
+def test_limit_holds_across_two_workers_sharing_redis(server):
+    window_start_awaited()
     started = time.monotonic()
 
     # Concurrent, slightly slow requests so that both workers serve some.
@@ -84,3 +99,24 @@ def test_limit_holds_across_two_workers_sharing_redis(server):
             assert 1 <= int(headers["Retry-After"]) <= PERIOD
             assert headers["Content-Type"] == "application/problem+json"
             assert json.loads(body)["status"] == 429
+
+
+def test_batched_reservations_never_exceed_the_limit_across_workers(batched_server):
+    """Past the first requests, each worker reserves up to an eighth of what is left."""
+    window_start_awaited()
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        results = list(
+            pool.map(fetch, [f"{batched_server}/api/test-ping"] * (BATCHED_LIMIT + 100))
+        )
+
+    statuses = [status for status, _, _ in results]
+    assert set(statuses) == {200, 429}
+    served = statuses.count(200)
+    assert served <= BATCHED_LIMIT
+    pids = {json.loads(body)["pid"] for status, _, body in results if status == 200}
+    assert len(pids) == 2, "both workers should have served requests"
+    counter = redis.Redis.from_url(REDIS_URL)
+    (key,) = counter.keys("*ratelimit:ip:*")
+    # The shared counter holds reservations: every request served was reserved.
+    assert int(counter.get(key)) >= BATCHED_LIMIT
+    assert all(h["RateLimit-Limit"] == str(BATCHED_LIMIT) for _, h, _ in results)

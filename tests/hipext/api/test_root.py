@@ -1,6 +1,7 @@
 """API plumbing shared by every endpoint: root, documentation pages, unknown paths."""
 
 import pytest
+from django.test import Client
 
 
 @pytest.mark.django_db
@@ -16,6 +17,26 @@ def test_api_root_links_to_every_list_and_the_docs(api_client):
         assert links["docs"] == "http://testserver/api/docs"
         assert links["schema"] == "http://testserver/api/schema"
         assert links["redoc"] == "http://testserver/api/redoc"
+        assert links["routine_suggestion"] == "http://testserver/api/routines/suggest"
+        assert links["oembed"] == "http://testserver/api/oembed"
+        # Routes of one exercise are URI templates (RFC 6570).
+        assert links["exercise_card"] == "http://testserver/embed/exercises/{slug}"
+        assert (
+            links["exercise_diagram"]
+            == "http://testserver/api/exercises/{slug}/diagram.svg"
+        )
+
+
+def test_api_root_links_resolve_to_endpoints_that_answer(api_client, seeded):
+    links = api_client.get("/api").json()
+    queries = {
+        "routine_suggestion": "?available=none",
+        "oembed": "?url=http://testserver/embed/exercises/glute-bridges",
+    }
+    for key, url in links.items():
+        url = url.replace("{slug}", "glute-bridges")
+        response = api_client.get(url + queries.get(key, ""))
+        assert response.status_code == 200, (key, url)
 
 
 @pytest.mark.parametrize("path", ["/api/schema", "/api/schema/"])
@@ -50,6 +71,58 @@ def test_unknown_api_paths_are_problem_details(client, path):
     assert body["status"] == 404
     assert body["instance"] == path
     assert "/api/docs" in body["detail"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("debug", [False, True])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/nothing",
+        "/api/exercises/a/b/c",
+        "/embed",
+        "/embed/nothing",
+        "/embed/exercises/no-such-exercise",
+    ],
+)
+def test_unknown_api_and_embed_paths_are_problem_details_with_debug_on(
+    client, settings, debug, path
+):
+    """Django's debug 404 page (make run) never calls handler404."""
+    settings.DEBUG = debug
+    response = client.get(path)
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/problem+json"
+    assert response.json()["instance"] == path
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("debug", [False, True])
+@pytest.mark.parametrize("method", ["post", "put", "delete"])
+def test_a_write_to_an_embed_card_is_a_405_problem_not_a_csrf_page(
+    seeded, settings, debug, method
+):
+    settings.DEBUG = debug
+    client = Client(enforce_csrf_checks=True)
+    response = getattr(client, method)("/embed/exercises/glute-bridges")
+    assert response.status_code == 405
+    assert response["Content-Type"] == "application/problem+json"
+    assert response["Allow"] == "GET, HEAD"
+    assert response.json()["status"] == 405
+
+
+@pytest.mark.django_db
+def test_a_post_to_an_unknown_api_path_is_a_404_problem(settings):
+    settings.DEBUG = True
+    response = Client(enforce_csrf_checks=True).post("/api/nothing")
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/problem+json"
+
+
+@pytest.mark.django_db
+def test_the_admin_keeps_its_csrf_check(settings):
+    response = Client(enforce_csrf_checks=True).post("/admin/login/")
+    assert response.status_code == 403
 
 
 @pytest.mark.django_db

@@ -247,3 +247,32 @@ def test_every_api_route_is_counted(limited, client, db, path):
 
     assert response.status_code == 200
     assert response.headers["RateLimit-Remaining"] == "2"
+
+
+def test_redis_counter_adds_a_batch_in_one_step(redis_cache):
+    assert counter_hit(REDIS, "ip:192.0.2.9", 60, CLOCK, 5)[0] == 5
+    assert counter_hit(REDIS, "ip:192.0.2.9", 60, CLOCK, 3)[0] == 8
+
+
+def test_the_middleware_counts_in_batches_and_headers_count_down_one_by_one(
+    rate_limits, clock, client, monkeypatch
+):
+    rate_limits("100/minute", "1000/minute")
+    trips = []
+
+    def counting_hit(*args, **kwargs):
+        trips.append(args)
+        return counter_hit(*args, **kwargs)
+
+    monkeypatch.setattr(ratelimit, "counter_hit", counting_hit)
+
+    responses = [client.get(PING) for _ in range(110)]
+
+    assert [r.status_code for r in responses] == [200] * 100 + [429] * 10
+    assert [r.headers["RateLimit-Remaining"] for r in responses[:100]] == [
+        str(n) for n in range(99, -1, -1)
+    ]
+    assert all(r.headers["Retry-After"] == "50" for r in responses[100:])
+    # 1, then an eighth of what is left (12, 10, 9, ...), one by one for the last 15;
+    # the refused requests cost none.
+    assert len(trips) == 32
