@@ -11,6 +11,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
+from hipext.api.params import repeatable_field_names
 from hipext.api.problems import PROBLEM_CONTENT_TYPE
 from hipext.api.readmodel import DocumentReadMixin
 from hipext.api.routers import SLUG_PATTERN
@@ -71,6 +72,11 @@ class RoutineViewSet(DocumentReadMixin, ReadOnlyViewSet):
                 RoutineSuggestQuerySerializer().fields
             )
         return super().get_allowed_query_params()
+
+    def get_repeatable_query_params(self):
+        if self.action == "suggest":
+            return repeatable_field_names(RoutineSuggestQuerySerializer)
+        return super().get_repeatable_query_params()
 
     @extend_schema(
         summary="Build a routine for your equipment and level",
