@@ -39,9 +39,12 @@ class CommaSeparatedQueryField(serializers.CharField):
         super().__init__(**kwargs)
 
     def get_value(self, dictionary):
-        if self.field_name not in dictionary:
-            return super().get_value(dictionary)
-        return query_values(dictionary, self.field_name)
+        values = query_values(dictionary, self.field_name)
+        if isinstance(values, list):
+            return values
+        # Given once or not at all: DRF's rules (an optional one given empty is
+        # not given).
+        return super().get_value(dictionary)
 
     def to_internal_value(self, data):
         if isinstance(data, list):
