@@ -21,6 +21,7 @@ from hipext.api.viewsets import ReadOnlyViewSet
 from .builder import RoutineSuggestError, routine_suggest
 from .examples import (
     ROUTINE_EXAMPLES,
+    ROUTINE_LIST_EXAMPLES,
     SUGGESTION_EXAMPLES,
     UNMET_SUGGESTION_EXAMPLES,
 )
@@ -48,7 +49,7 @@ class SuggestSchema(AutoSchema):
             "same full shape as the detail. Filters combine (all must hold); "
             "comma-separated values are any-of."
         ),
-        examples=ROUTINE_EXAMPLES,
+        examples=ROUTINE_LIST_EXAMPLES,
     ),
     retrieve=extend_schema(summary="A routine", examples=ROUTINE_EXAMPLES),
 )
