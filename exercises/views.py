@@ -52,6 +52,7 @@ class ExerciseViewSet(DocumentReadMixin, ReadOnlyViewSet):
 
     @extend_schema(
         operation_id="exercises_diagram",
+        summary="An exercise's muscle diagram (SVG)",
         tags=["exercises"],
         parameters=[
             OpenApiParameter("slug", OpenApiTypes.STR, OpenApiParameter.PATH),

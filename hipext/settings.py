@@ -156,9 +156,6 @@ SPECTACULAR_SETTINGS = {
         "drf_spectacular.hooks.postprocess_schema_enums",
         "hipext.api.schema.document_every_answer",
     ],
-    # Keys are optional everywhere: {} (anonymous) or either header. Operations
-    # inherit this, so generated clients take an anonymous or a keyed client.
-    "SECURITY": [{}, {"ApiKeyAuth": []}, {"ApiKeyHeader": []}],
     "CONTACT": {
         key: value
         for key, value in {

@@ -131,8 +131,8 @@ class AutoSchema(SpectacularAutoSchema):
         return super().get_summary()
 
     def get_auth(self):
-        # Operations inherit the document's security (settings' SECURITY): an API
-        # key is optional everywhere. A per-operation list, even [{}], makes
+        # Operations inherit the document's security (document_every_answer): an
+        # API key is optional everywhere. A per-operation list, even [{}], makes
         # generators demand an authenticated client.
         return []
 
@@ -297,6 +297,10 @@ def document_every_answer(result, generator, request, public):
     """
     components = result.setdefault("components", {})
     components.setdefault("securitySchemes", {}).update(SECURITY_SCHEMES)
+    # A key is optional everywhere: {} (anonymous) or either header. Operations
+    # inherit it (AutoSchema.get_auth), so generated clients take an anonymous or a
+    # keyed client.
+    result["security"] = [{}, *({name: []} for name in SECURITY_SCHEMES)]
     for name, component in components.get("schemas", {}).items():
         properties = component.get("properties")
         if properties and name not in PARTIAL_COMPONENTS:

@@ -172,6 +172,17 @@ def test_generated_client_works_anonymously_and_with_a_key(client_package, serve
         assert b"Glute bridges" in svg
 
 
+def test_generated_models_have_readable_names(client_package):
+    models = importlib.import_module(f"{PACKAGE}.models")
+    # x-enum-varnames: descending keys read as words, not VALUE_0.
+    ordering = models.ExercisesListOrderingItem
+    assert ordering.NAME_DESC.value == "-name"
+    assert ordering.DIFFICULTY.value == "difficulty"
+    # No model took a suffix because another took its name (Exercise1).
+    assert not [name for name in models.__all__ if name[-1].isdigit()]
+    assert {"Exercise", "Muscle", "Routine", "Dose", "Problem"} <= set(models.__all__)
+
+
 def test_generated_client_reports_a_bad_key_as_problem_details(client_package, server):
     client = importlib.import_module(f"{PACKAGE}.client")
     models = importlib.import_module(f"{PACKAGE}.models")
