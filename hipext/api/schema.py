@@ -289,6 +289,26 @@ SECURITY_SCHEMES = {
 PARTIAL_COMPONENTS = frozenset({"Problem"})
 
 
+def _refer_to_enum(parameter, enums):
+    """Points a parameter's inline enum at the component with the same values.
+
+    Generators name each inline enum; one with a component's values would take a
+    suffixed name (DifficultyEnum1), or push the component's own aside.
+    """
+    schema = parameter.get("schema", {})
+    holder, key = (
+        (schema, "items") if schema.get("type") == "array" else (parameter, "schema")
+    )
+    value = holder.get(key, {})
+    name = enums.get(frozenset(value.get("enum", ())))
+    if name is None:
+        return
+    ref = {"$ref": f"#/components/schemas/{name}"}
+    extra = {k: v for k, v in value.items() if k not in ("enum", "type", "minLength")}
+    # A sibling of $ref is ignored in OpenAPI 3.0: a default goes beside an allOf.
+    holder[key] = {"allOf": [ref], **extra} if extra else ref
+
+
 def document_every_answer(result, generator, request, public):
     """Postprocessing hook: the answers, headers and security every operation shares.
 
@@ -314,10 +334,17 @@ def document_every_answer(result, generator, request, public):
             # lists than the example's, they would mislead.
             for member in properties.values():
                 member.pop("example", None)
+    enums = {
+        frozenset(component["enum"]): name
+        for name, component in components.get("schemas", {}).items()
+        if "enum" in component and component.get("type") == "string"
+    }
     for item in result.get("paths", {}).values():
         operation = item.get("get")
         if operation is None:
             continue
+        for parameter in operation.get("parameters", []):
+            _refer_to_enum(parameter, enums)
         operation.setdefault("parameters", []).append(dict(IF_NONE_MATCH))
         responses = operation["responses"]
         for code, response in responses.items():

@@ -156,7 +156,7 @@ def test_generated_client_works_anonymously_and_with_a_key(client_package, serve
             client=client,
             available=["box", "bench"],
             muscle=["hamstrings"],
-            difficulty=models.RoutinesSuggestRetrieveDifficulty.ADVANCED,
+            difficulty=models.DifficultyEnum.ADVANCED,
         )
         assert suggestion.status_code == 200, (label, suggestion.content)
         assert isinstance(suggestion.parsed, models.RoutineSuggestion), label

@@ -4,6 +4,8 @@ import pytest
 import yaml
 from django.core.management import call_command
 
+from tests.system.surface import resolved
+
 
 @pytest.fixture(scope="module")
 def schema(tmp_path_factory):
@@ -33,8 +35,9 @@ def test_schema_documents_every_path_without_a_trailing_slash(schema):
 
 
 def parameters(schema, path):
+    components = schema["components"]["schemas"]
     return {
-        item["name"]: item
+        item["name"]: {**item, "schema": resolved(item["schema"], components)}
         for item in schema["paths"][path]["get"]["parameters"]
         if item["in"] == "query"
     }

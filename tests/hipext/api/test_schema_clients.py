@@ -120,3 +120,28 @@ def test_info_and_servers_come_from_settings(schema):
     assert schema["info"]["contact"] == spectacular["CONTACT"]
     assert schema["info"]["license"]["name"]
     assert schema["servers"] == spectacular["SERVERS"] == [{"url": "/"}]
+
+
+def test_parameters_refer_to_the_enum_components_they_repeat(schema):
+    """An inline enum with a component's values would take a suffixed name in
+    generators (datamodel-code-generator made DifficultyEnum1, PositionEnum1)."""
+    components = schema["components"]["schemas"]
+    component_enums = {
+        frozenset(component["enum"])
+        for component in components.values()
+        if "enum" in component
+    }
+    inline = []
+    for path, operation in operations(schema):
+        for parameter in operation["parameters"]:
+            value = parameter["schema"]
+            value = value.get("items", value)
+            if frozenset(value.get("enum", ())) in component_enums:
+                inline.append((path, parameter["name"]))
+    assert not inline
+    difficulty = {
+        p["name"]: p for p in schema["paths"]["/api/exercises"]["get"]["parameters"]
+    }["difficulty"]
+    assert difficulty["schema"]["items"] == {
+        "$ref": "#/components/schemas/DifficultyEnum"
+    }
