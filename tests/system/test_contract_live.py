@@ -5,7 +5,8 @@ runs schemathesis's examples, coverage and fuzzing phases, positive and negative
 data and all of its checks, over HTTP against gunicorn.conf.py's gunicorn on a seeded
 database, every request sending an API key (``X-Api-Key``), so the rate limiter, the
 key check and the caching middleware answer as in production. At least
-MIN_REQUESTS cases in all; about a minute.
+MIN_REQUESTS cases in all (1,459 at the default 45 examples per operation);
+about 80 seconds on a loaded 2-core machine.
 """
 
 import os
@@ -26,7 +27,7 @@ from tests.system.test_contract_fuzzing import (
 )
 
 MIN_REQUESTS = 1000
-EXAMPLES_PER_OPERATION = int(os.environ.get("HIPEXT_LIVE_FUZZ_EXAMPLES", "60"))
+EXAMPLES_PER_OPERATION = int(os.environ.get("HIPEXT_LIVE_FUZZ_EXAMPLES", "45"))
 
 CONFIG = schemathesis.Config.from_dict(
     {
