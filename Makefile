@@ -74,6 +74,7 @@ check: export DJANGO_DEBUG ?= 1
 check: install
 	$(PY) manage.py check
 	$(PY) manage.py makemigrations --check --dry-run
+	$(PY) manage.py spectacular --validate --fail-on-warn --file /dev/null
 
 # --- Benchmark and soak (bench/README.md): PostgreSQL and Redis on loopback, wrk ------
 ## bench: benchmark against a ceiling, e.g. make bench BENCH_ARGS="--exercises-large 0"

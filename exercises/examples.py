@@ -92,6 +92,16 @@ EXERCISE_EXAMPLES = [
     OpenApiExample(
         "Standing kickbacks (muscles abridged)",
         value=STANDING_KICKBACKS,
+        description="GET /api/exercises/standing-kickbacks",
+        response_only=True,
+        status_codes=["200"],
+    )
+]
+EXERCISE_LIST_EXAMPLES = [
+    OpenApiExample(
+        "Searching for standing kickbacks (muscles abridged)",
+        value=STANDING_KICKBACKS,
+        description="GET /api/exercises?search=standing+kickbacks",
         response_only=True,
         status_codes=["200"],
     )

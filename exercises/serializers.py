@@ -21,6 +21,7 @@ from .models import (
     ExerciseMuscle,
     ExerciseStep,
     Guideline,
+    HipRole,
     Muscle,
     Variation,
 )
@@ -56,8 +57,22 @@ class MuscleBriefSerializer(serializers.ModelSerializer):
         fields = ["slug", "name", "url"]
 
 
+class BlankAsNullChoiceField(serializers.ChoiceField):
+    """An optional choice, null when it has no value (never "")."""
+
+    def __init__(self, **kwargs):
+        super().__init__(allow_null=True, read_only=True, **kwargs)
+
+    def to_representation(self, value):
+        return super().to_representation(value) if value else None
+
+
 class MuscleSerializer(serializers.ModelSerializer):
     url = SlugHyperlinkedIdentityField(view_name="muscle-detail", lookup_field="slug")
+    hip_role = BlankAsNullChoiceField(
+        choices=HipRole.choices,
+        help_text="Its role around the hip, where the source states one; else null.",
+    )
     group = MuscleBriefSerializer(
         read_only=True, allow_null=True, help_text="The group this muscle belongs to."
     )

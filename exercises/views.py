@@ -16,7 +16,7 @@ from hipext.api.renderers import SVG_CONTENT_TYPE, SVGRenderer
 from hipext.api.viewsets import ReadOnlyViewSet
 
 from .diagrams import exercise_diagram_svg
-from .examples import EXERCISE_EXAMPLES
+from .examples import EXERCISE_EXAMPLES, EXERCISE_LIST_EXAMPLES
 from .filtersets import ExerciseFilterSet, MuscleFilterSet
 from .models import (
     Equipment,
@@ -34,7 +34,7 @@ from .serializers import (
 
 
 @extend_schema_view(
-    list=extend_schema(examples=EXERCISE_EXAMPLES),
+    list=extend_schema(examples=EXERCISE_LIST_EXAMPLES),
     retrieve=extend_schema(examples=EXERCISE_EXAMPLES),
 )
 class ExerciseViewSet(DocumentReadMixin, ReadOnlyViewSet):
@@ -52,6 +52,7 @@ class ExerciseViewSet(DocumentReadMixin, ReadOnlyViewSet):
 
     @extend_schema(
         operation_id="exercises_diagram",
+        summary="An exercise's muscle diagram (SVG)",
         tags=["exercises"],
         parameters=[
             OpenApiParameter("slug", OpenApiTypes.STR, OpenApiParameter.PATH),

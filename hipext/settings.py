@@ -162,6 +162,36 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "PREPROCESSING_HOOKS": ["hipext.api.schema.without_trailing_slash"],
+    # Every answer a client can get, the API key schemes, readable enum names
+    # (hipext/api/schema.py).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "hipext.api.schema.document_every_answer",
+    ],
+    "CONTACT": {
+        key: value
+        for key, value in {
+            "name": os.environ.get("API_CONTACT_NAME", "hipext maintainers"),
+            "url": os.environ.get("API_CONTACT_URL", ""),
+            "email": os.environ.get("API_CONTACT_EMAIL", ""),
+        }.items()
+        if value
+    },
+    "LICENSE": {
+        key: value
+        for key, value in {
+            "name": os.environ.get("API_LICENSE_NAME", "All rights reserved"),
+            "url": os.environ.get("API_LICENSE_URL", ""),
+        }.items()
+        if value
+    },
+    # "/" by default: the host that serves the schema; list public addresses
+    # (comma-separated) where the schema is read elsewhere.
+    "SERVERS": [
+        {"url": url.strip()}
+        for url in os.environ.get("API_SERVER_URLS", "/").split(",")
+        if url.strip()
+    ],
 }
 
 LOGGING = {

@@ -225,6 +225,16 @@ ROUTINE_EXAMPLES = [
     OpenApiExample(
         "Desk break routine (muscles abridged)",
         value=DESK_BREAK,
+        description="GET /api/routines/desk-break",
+        response_only=True,
+        status_codes=["200"],
+    )
+]
+ROUTINE_LIST_EXAMPLES = [
+    OpenApiExample(
+        "Searching for the desk break (muscles abridged)",
+        value=DESK_BREAK,
+        description="GET /api/routines?search=desk",
         response_only=True,
         status_codes=["200"],
     )

@@ -11,6 +11,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
+from hipext.api.params import repeatable_field_names
 from hipext.api.problems import PROBLEM_CONTENT_TYPE
 from hipext.api.readmodel import DocumentReadMixin
 from hipext.api.routers import SLUG_PATTERN
@@ -20,6 +21,7 @@ from hipext.api.viewsets import ReadOnlyViewSet
 from .builder import RoutineSuggestError, routine_suggest
 from .examples import (
     ROUTINE_EXAMPLES,
+    ROUTINE_LIST_EXAMPLES,
     SUGGESTION_EXAMPLES,
     UNMET_SUGGESTION_EXAMPLES,
 )
@@ -47,7 +49,7 @@ class SuggestSchema(AutoSchema):
             "same full shape as the detail. Filters combine (all must hold); "
             "comma-separated values are any-of."
         ),
-        examples=ROUTINE_EXAMPLES,
+        examples=ROUTINE_LIST_EXAMPLES,
     ),
     retrieve=extend_schema(summary="A routine", examples=ROUTINE_EXAMPLES),
 )
@@ -71,6 +73,11 @@ class RoutineViewSet(DocumentReadMixin, ReadOnlyViewSet):
                 RoutineSuggestQuerySerializer().fields
             )
         return super().get_allowed_query_params()
+
+    def get_repeatable_query_params(self):
+        if self.action == "suggest":
+            return repeatable_field_names(RoutineSuggestQuerySerializer)
+        return super().get_repeatable_query_params()
 
     @extend_schema(
         summary="Build a routine for your equipment and level",

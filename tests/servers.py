@@ -240,3 +240,18 @@ class ThrowawayPostgres:
         with contextlib.suppress(subprocess.SubprocessError):
             self.stop()
         shutil.rmtree(self.directory, ignore_errors=True)
+
+
+def issue_api_key(env, name):
+    """A new API key in the database of ``env`` (a server's), made in a process of
+    its own so that the key's row is committed where the server reads it."""
+    done = manage(
+        "shell",
+        "-c",
+        "from rest_framework_api_key.models import APIKey; "
+        f"print(APIKey.objects.create_key(name={name!r})[1])",
+        env=env,
+    )
+    if done.returncode:
+        raise RuntimeError(f"could not issue an API key: {done.stderr[-2000:]}")
+    return done.stdout.strip().splitlines()[-1]

@@ -12,7 +12,7 @@ from django.utils.html import escape
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_safe
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework.exceptions import APIException, NotFound, ValidationError
+from rest_framework.exceptions import APIException, NotFound
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -164,11 +164,9 @@ class OEmbedView(StrictQueryParamsMixin, APIView):
 
     def get(self, request):
         params = OEmbedParamsSerializer(data=request.query_params)
-        if not params.is_valid():
-            errors = params.errors
-            if set(errors) == {"format"}:
-                raise FormatNotImplemented
-            raise ValidationError(errors)
+        # An invalid value of any parameter, format's included, is a 400; only a
+        # valid format this provider does not give (xml) is oEmbed's 501.
+        params.is_valid(raise_exception=True)
         data = params.validated_data
         if data["format"] != "json":
             raise FormatNotImplemented

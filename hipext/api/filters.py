@@ -7,19 +7,28 @@ fields of ``queryfields.py``.
 import django_filters
 from django import forms
 
-from .params import choice_values, comma_list, require_known
+from .params import choice_values, comma_list, query_values, require_known
+
+
+class RepeatableTextInput(forms.TextInput):
+    """A text input that reads every value of a parameter given several times."""
+
+    def value_from_datadict(self, data, files, name):
+        return query_values(data, name)
 
 
 class CommaSeparatedField(forms.Field):
     """A form field for "a,b,c": a list of distinct values, each one of ``choices``.
 
+    The parameter may also repeat (``a,b&name=c``): its values combine.
     ``choices`` may be a callable (evaluated only when a value is given, so slugs
     read from the database cost a query only on requests that use the filter).
     A blank item in a list ("a,,b") is an error; an empty value never gets here
     (``params.StrictQueryParamsMixin`` refuses it, as for every parameter).
     """
 
-    widget = forms.TextInput
+    widget = RepeatableTextInput
+    repeatable = True
 
     def __init__(self, *, choices=None, **kwargs):
         self.choices = choices
@@ -40,9 +49,9 @@ class CommaSeparatedField(forms.Field):
 class CommaSeparatedFilter(django_filters.BaseCSVFilter, django_filters.CharFilter):
     """A filter taking comma-separated values (any-of unless its method says otherwise).
 
-    Declared as a CSV filter so drf-spectacular documents it as an array with
-    ``style: form, explode: false``; ``choices`` (pairs or a callable) become the
-    valid values, listed in the 400 a typo gets.
+    Declared as a CSV filter so drf-spectacular documents it as an array (the schema
+    hook then says ``explode: true``: the parameter may repeat); ``choices`` (pairs
+    or a callable) become the valid values, listed in the 400 a typo gets.
     """
 
     def __init__(self, *args, **kwargs):

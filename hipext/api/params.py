@@ -1,10 +1,14 @@
 """The rules of the API's query parameters, shared by every endpoint that reads any.
 
-Names: an unknown, repeated, empty or NUL-carrying parameter is a 400 naming it
-(``StrictQueryParamsMixin``). Values: one comma-list parser and one check of values
-against their choices, used alike by the FilterSets' form fields (``filters.py``) and
-the serializer fields of views that read their query with a serializer
-(``queryfields.py``), so a malformed value gets the same 400 everywhere.
+Names: an unknown, empty or NUL-carrying parameter is a 400 naming it, and so is
+a single-valued one given twice (``StrictQueryParamsMixin``). Values: one list parser
+and one check of values against their choices, used alike by the FilterSets' form
+fields (``filters.py``) and the serializer fields of views that read their query with
+a serializer (``queryfields.py``), so a malformed value gets the same 400 everywhere.
+
+A multi-valued parameter takes its values comma-separated (``?available=bench,box``),
+repeated (``?available=bench&available=box``, what generated clients send) or both;
+every form means the same: the values of all of them, in order, each once.
 """
 
 from django.conf import settings
@@ -19,22 +23,36 @@ ALWAYS_ALLOWED_QUERY_PARAMS = frozenset()
 def comma_list(value):
     """The distinct items of ``"a,b,c"`` in order, stripped; an empty item is an error.
 
-    "a,,b", "a," or "," is a malformed list, never a request for fewer values or
-    for no filter.
+    ``value`` may also be a list of such strings (a parameter given several times):
+    their items combine, in order. "a,,b", "a," or "," is a malformed list, never a
+    request for fewer values or for no filter.
     """
+    given = value if isinstance(value, list | tuple) else [value]
     values = []
-    for item in str(value).split(","):
-        item = item.strip()
-        if not item:
-            raise ValidationError(
-                "%(value)s has an empty item; separate values with single "
-                "commas, such as a,b.",
-                code="blank_item",
-                params={"value": repr(value)},
-            )
-        if item not in values:
-            values.append(item)
+    for part in given:
+        for item in str(part).split(","):
+            item = item.strip()
+            if not item:
+                raise ValidationError(
+                    "%(value)s has an empty item; separate values with single "
+                    "commas, such as a,b.",
+                    code="blank_item",
+                    params={"value": repr(part)},
+                )
+            if item not in values:
+                values.append(item)
     return values
+
+
+def repeatable(field):
+    """Whether a form or serializer field takes a parameter given several times."""
+    return getattr(field, "repeatable", False)
+
+
+def query_values(data, name):
+    """A parameter's value from a QueryDict: the list if given several times."""
+    values = data.getlist(name) if hasattr(data, "getlist") else [data.get(name)]
+    return values if len(values) > 1 else data.get(name)
 
 
 def choice_values(choices):
@@ -80,13 +98,31 @@ def _filter_param_names(filterset_class):
     return names
 
 
+def repeatable_filter_names(filterset_class):
+    """The parameters of a FilterSet that take several values (and so repeat)."""
+    return {
+        name
+        for name, filter_ in filterset_class.base_filters.items()
+        if repeatable(filter_.field_class)
+    }
+
+
+def repeatable_field_names(serializer_class):
+    """The parameters read by a query serializer that take several values."""
+    return {
+        name for name, field in serializer_class().fields.items() if repeatable(field)
+    }
+
+
 class StrictQueryParamsMixin:
-    """Rejects unknown, repeated or empty query parameters with a 400 naming them.
+    """Rejects unknown or empty query parameters, and repeated single-valued ones, with
+    a 400.
 
     A typo'd filter (``?equipments=none``) must never silently return the
     unfiltered list. The valid parameters of a list action are those its filter
     backends (FilterSet fields, search and ordering parameters) and paginator read;
     other actions take none unless ``get_allowed_query_params`` says otherwise.
+    Those that take several values may repeat (``get_repeatable_query_params``).
     A view whose protocol lets clients add parameters of their own (oEmbed) sets
     ``unknown_query_params_ignored``: its own parameters are still checked.
     """
@@ -100,12 +136,10 @@ class StrictQueryParamsMixin:
             self, "get_queryset"
         ):
             return allowed
+        for filterset_class in self._filterset_classes():
+            allowed.update(_filter_param_names(filterset_class))
         for backend_class in getattr(self, "filter_backends", ()):
             backend = backend_class()
-            if hasattr(backend, "get_filterset_class"):
-                filterset_class = backend.get_filterset_class(self, self.get_queryset())
-                if filterset_class is not None:
-                    allowed.update(_filter_param_names(filterset_class))
             for attribute in ("search_param", "ordering_param"):
                 if hasattr(backend, attribute):
                     allowed.add(getattr(backend, attribute))
@@ -116,12 +150,32 @@ class StrictQueryParamsMixin:
                     allowed.add(getattr(paginator, attribute))
         return allowed
 
+    def _filterset_classes(self):
+        for backend_class in getattr(self, "filter_backends", ()):
+            backend = backend_class()
+            if hasattr(backend, "get_filterset_class"):
+                filterset_class = backend.get_filterset_class(self, self.get_queryset())
+                if filterset_class is not None:
+                    yield filterset_class
+
+    def get_repeatable_query_params(self):
+        """The allowed parameters that may be given several times (multi-valued)."""
+        if getattr(self, "action", "list") != "list" or not hasattr(
+            self, "get_queryset"
+        ):
+            return set()
+        names = set()
+        for filterset_class in self._filterset_classes():
+            names |= repeatable_filter_names(filterset_class)
+        return names
+
     def check_query_params(self, request):
         if request.method == "OPTIONS":
             # Metadata ignores the query, and a CORS preflight carries the query
             # of the request it asks about.
             return
         allowed = self.get_allowed_query_params()
+        repeatable_names = self.get_repeatable_query_params()
         errors = {}
         valid = ", ".join(sorted(allowed)) if allowed else "none"
         for name, values in request.query_params.lists():
@@ -130,12 +184,9 @@ class StrictQueryParamsMixin:
                     errors[name] = [
                         f"Unknown query parameter {name!r}. Valid parameters: {valid}."
                     ]
-            elif len(values) > 1:
-                errors[name] = [
-                    "Given more than once; give several values comma-separated "
-                    f"in one {name!r} parameter instead."
-                ]
-            elif "\x00" in values[0]:
+            elif len(values) > 1 and name not in repeatable_names:
+                errors[name] = [f"Given more than once; {name!r} takes one value."]
+            elif any("\x00" in value for value in values):
                 errors[name] = ["Must not contain NUL characters."]
             elif any(not value.strip() for value in values):
                 # An empty value (?equipment=) must not mean "no filter": a client

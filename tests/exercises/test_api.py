@@ -508,12 +508,38 @@ class TestErrors:
         assert response["Content-Type"] == PROBLEM
         assert "Unknown query parameter" in response.json()["detail"]
 
-    def test_repeated_parameter_is_400(self, api_client):
-        response = api_client.get(
-            "/api/exercises?difficulty=beginner&difficulty=advanced"
-        )
+    def test_repeated_single_valued_parameter_is_400(self, api_client):
+        response = api_client.get("/api/exercises?role=primary&role=secondary")
         assert response.status_code == 400
-        assert "comma-separated" in response.json()["detail"]
+        assert "takes one value" in response.json()["detail"]
+
+    @pytest.mark.parametrize(
+        "query",
+        [
+            "available=bench&available=dumbbell",
+            "available=dumbbell&available=bench,dumbbell",
+            "available=bench,dumbbell",
+        ],
+    )
+    def test_multi_valued_parameter_given_comma_separated_or_repeated_agrees(
+        self, api_client, query
+    ):
+        expected = api_client.get(
+            "/api/exercises?available=bench,dumbbell&page_size=100"
+        )
+        response = api_client.get(f"/api/exercises?{query}&page_size=100")
+        assert response.status_code == 200
+        assert response.json() == expected.json()
+        assert 0 < expected.json()["count"] < Exercise.objects.count()
+
+    def test_repeated_values_combine_any_of(self, api_client):
+        def slugs(query):
+            response = api_client.get(f"/api/exercises?{query}&page_size=100")
+            return {exercise["slug"] for exercise in response.json()["results"]}
+
+        combined = slugs("equipment=bench&equipment=dumbbell")
+        assert combined == slugs("equipment=bench") | slugs("equipment=dumbbell")
+        assert combined > slugs("equipment=bench")
 
     def test_the_empty_item_cases_cover_every_comma_filter(self):
         declared = {

@@ -336,6 +336,14 @@ def test_oembed_xml_is_501(client, glute_bridges):
     assert response.json()["status"] == 501
 
 
+@pytest.mark.parametrize("value", ["html", "JSON", "xml,json"])
+def test_oembed_format_of_no_known_kind_is_400(client, glute_bridges, value):
+    response = oembed(client, url=CARD_URL, format=value)
+
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["format"]
+
+
 def test_oembed_answers_with_or_without_a_trailing_slash(client, glute_bridges):
     assert client.get("/api/oembed/", {"url": CARD_URL}).json() == (
         oembed(client, url=CARD_URL).json()
@@ -350,4 +358,6 @@ def test_schema_documents_the_oembed_endpoint():
     parameters = {p["name"]: p for p in operation["parameters"]}
     assert parameters["url"]["required"] is True
     assert parameters["format"]["schema"]["enum"] == ["json", "xml"]
-    assert set(operation["responses"]) == {"200", "400", "404", "501"}
+    assert {"200", "304", "400", "404", "429", "501", "503"} <= set(
+        operation["responses"]
+    )

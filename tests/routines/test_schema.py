@@ -4,6 +4,8 @@ import pytest
 import yaml
 from django.core.management import call_command
 
+from tests.system.surface import resolved
+
 
 @pytest.fixture(scope="module")
 def schema(tmp_path_factory):
@@ -13,7 +15,12 @@ def schema(tmp_path_factory):
 
 
 def _parameters(schema, path):
-    return {item["name"]: item for item in schema["paths"][path]["get"]["parameters"]}
+    components = schema["components"]["schemas"]
+    return {
+        item["name"]: {**item, "schema": resolved(item["schema"], components)}
+        for item in schema["paths"][path]["get"]["parameters"]
+        if item["in"] == "query"
+    }
 
 
 def test_routine_paths_are_documented(schema):
@@ -45,6 +52,10 @@ def test_suggest_parameters_are_documented_with_their_rules(schema):
     assert set(params) == {"available", "difficulty", "muscle", "count", "seed"}
     assert params["available"]["required"] is True
     assert not params["muscle"].get("required", False)
+    # The same array parameters as the lists take.
+    for name in ("available", "muscle"):
+        assert params[name]["schema"]["type"] == "array"
+        assert (params[name]["style"], params[name]["explode"]) == ("form", True)
     assert params["count"]["schema"]["enum"] == [2, 3]
     assert params["difficulty"]["schema"]["enum"] == [
         "beginner",
@@ -56,7 +67,8 @@ def test_suggest_parameters_are_documented_with_their_rules(schema):
 
 def test_suggest_documents_an_example_answer_and_the_unmet_constraint_error(schema):
     responses = schema["paths"]["/api/routines/suggest"]["get"]["responses"]
-    assert set(responses) == {"200", "400"}
+    # The 400 of its own, the rest shared; no 404: the builder always exists.
+    assert set(responses) == {"200", "304", "400", "401", "405", "406", "429", "503"}
     [ok] = responses["200"]["content"]["application/json"]["examples"].values()
     assert [i["exercise"]["slug"] for i in ok["value"]["items"]] == [
         "glute-bridges",

@@ -55,10 +55,31 @@ def api_schema():
     return SchemaGenerator().get_schema(request=None, public=True)
 
 
+def resolved(schema, components):
+    """A parameter's schema with its enum references (items' too) written out."""
+
+    def inline(value):
+        ref = value.get("$ref") or next(
+            (part["$ref"] for part in value.get("allOf", ()) if "$ref" in part), None
+        )
+        if ref is None:
+            return value
+        target = components[ref.rsplit("/", 1)[1]]
+        extra = {k: v for k, v in value.items() if k not in ("$ref", "allOf")}
+        return {**target, **extra}
+
+    schema = inline(schema)
+    if "items" in schema:
+        schema = {**schema, "items": inline(schema["items"])}
+    return schema
+
+
 def api_operations():
     """Every path of the OpenAPI schema, sorted for stable test ids."""
     operations = []
-    for path, item in sorted(api_schema().get("paths", {}).items()):
+    document = api_schema()
+    components = document.get("components", {}).get("schemas", {})
+    for path, item in sorted(document.get("paths", {}).items()):
         methods = tuple(
             method.upper()
             for method in ("get", "head", "options", "post", "put", "patch", "delete")
@@ -68,7 +89,11 @@ def api_operations():
         for method in ("get", "head"):
             for parameter in item.get(method, {}).get("parameters", []):
                 if parameter.get("in") == "query":
-                    query[parameter["name"]] = parameter.get("schema", {})
+                    parameter = {
+                        **parameter,
+                        "schema": resolved(parameter.get("schema", {}), components),
+                    }
+                    query[parameter["name"]] = parameter["schema"]
                     if parameter.get("required"):
                         required[parameter["name"]] = _sample_value(parameter)
         operations.append(

@@ -33,38 +33,36 @@ FUZZ_HOSTS = ["localhost", "testserver"]
 MIN_REQUESTS = 1000
 EXAMPLES_PER_OPERATION = 120
 
-CONFIG = schemathesis.Config.from_dict(
-    {
-        # Fixed, so CI sends the same requests every run; set HIPEXT_FUZZ_SEED to
-        # explore others locally.
-        "seed": int(os.environ.get("HIPEXT_FUZZ_SEED", "20260601")),
-        "generation": {
-            "mode": "all",  # positive and negative data
-            "max-examples": EXAMPLES_PER_OPERATION,
-            "deterministic": True,
-            "database": "none",
-        },
-        "checks": {
-            "enabled": True,
-            # Generous: a bound on the worst case, not a benchmark (CI is shared).
-            "max_response_time": 5.0,
-        },
-        # Stateful links need write operations; a read-only API has none.
-        "phases": {"stateful": {"enabled": False}},
-        "operations": [
-            {
-                # oEmbed 1.0 prescribes 501 for a format the provider cannot give
-                # (the schema documents it); any other 5xx is still a failure.
-                "include-path": "/api/oembed",
-                "checks": {
-                    "not_a_server_error": {
-                        "expected-statuses": ["2xx", "3xx", "4xx", 501]
-                    }
-                },
-            }
-        ],
-    }
-)
+# Shared with the live fuzzing (test_contract_live.py), which sends fewer examples.
+CONFIG_OPTIONS = {
+    # Fixed, so CI sends the same requests every run; set HIPEXT_FUZZ_SEED to
+    # explore others locally.
+    "seed": int(os.environ.get("HIPEXT_FUZZ_SEED", "20260601")),
+    "generation": {
+        "mode": "all",  # positive and negative data
+        "max-examples": EXAMPLES_PER_OPERATION,
+        "deterministic": True,
+        "database": "none",
+    },
+    "checks": {
+        "enabled": True,
+        # Generous: a bound on the worst case, not a benchmark (CI is shared).
+        "max_response_time": 5.0,
+    },
+    # Stateful links need write operations; a read-only API has none.
+    "phases": {"stateful": {"enabled": False}},
+    "operations": [
+        {
+            # oEmbed 1.0 prescribes 501 for a format the provider cannot give
+            # (the schema documents it); any other 5xx is still a failure.
+            "include-path": "/api/oembed",
+            "checks": {
+                "not_a_server_error": {"expected-statuses": ["2xx", "3xx", "4xx", 501]}
+            },
+        }
+    ],
+}
+CONFIG = schemathesis.Config.from_dict(CONFIG_OPTIONS)
 
 with override_settings(ALLOWED_HOSTS=FUZZ_HOSTS):
     schema = schemathesis.openapi.from_wsgi("/api/schema", application, config=CONFIG)
@@ -107,7 +105,7 @@ def pick(valid, value):
     return valid[zlib.crc32(str(value).encode()) % len(valid)]
 
 
-def with_real_content(case, slugs):
+def with_real_content(case, slugs, sent=sent):
     """Point a schema-valid case at the seeded content where the schema cannot.
 
     Filters by equipment or muscle take slugs of the current content, and an
@@ -116,7 +114,8 @@ def with_real_content(case, slugs):
     slugs for those, half of their detail lookups a real object, half of their
     oEmbed lookups a real card, and a muscle when they narrow by `role` (which the
     parameter's description says needs one).
-    Negative cases go out as generated.
+    Negative cases go out as generated. ``sent`` counts the cases sent so far per
+    operation (the alternation above).
     """
     if case.meta is None or case.meta.generation.mode != GenerationMode.POSITIVE:
         return
