@@ -6,8 +6,8 @@ depend on the code, not on the content), from the content version (hipext.conten
 
 - a strong ``ETag`` derived from the content version and the request (absolute URL,
   negotiated representation: hipext.http.cachekeys), ``Last-Modified`` (the time of
-  the last content change) and ``Cache-Control: public, max-age=API_CACHE_MAX_AGE``
-  on every 200;
+  the last content change) and ``Cache-Control`` (hipext.http.cdn.cache_control:
+  ``max-age``, ``s-maxage``, ``stale-*``) on every 200;
 - a matching ``If-None-Match`` gets 304 before any view or database work; a satisfied
   ``If-Modified-Since`` gets 304 once the response is known to be a 200;
 - successful responses are kept in the cache, keyed by the request and valid only for
@@ -32,6 +32,7 @@ from hipext.content.version import (
 
 from .cachebreaker import cache_call
 from .cachekeys import request_identity, variant_allowed
+from .cdn import cache_control
 from .paths import is_api_path, is_under
 
 RESPONSE_KEY_PREFIX = "hipext:api-response:"
@@ -138,9 +139,7 @@ class ApiCachingMiddleware:
         response.headers["ETag"] = etag
         response.headers["Last-Modified"] = http_date(last_modified)
         if "Cache-Control" not in response.headers:
-            response.headers["Cache-Control"] = (
-                f"public, max-age={settings.API_CACHE_MAX_AGE}"
-            )
+            response.headers["Cache-Control"] = cache_control()
         # The body depends on Accept (406, or JSON indented on request).
         patch_vary_headers(response, ("Accept",))
         # A stored response skips the inner middleware that would count its bytes.
@@ -152,8 +151,6 @@ class ApiCachingMiddleware:
         response = HttpResponseNotModified()
         response.headers["ETag"] = etag
         response.headers["Last-Modified"] = http_date(last_modified)
-        response.headers["Cache-Control"] = (
-            f"public, max-age={settings.API_CACHE_MAX_AGE}"
-        )
+        response.headers["Cache-Control"] = cache_control()
         response.headers["Vary"] = "Accept"
         return response
