@@ -95,7 +95,7 @@ def lookups(proxy, expected):
 
 
 def test_keyed_and_anonymous_clients_share_one_copy_with_their_own_limits(edge):
-    env, origin, proxy = edge(s_maxage=60, swr=30, sie=600)
+    env, _origin, proxy = edge(s_maxage=60, swr=30, sie=600)
     key = manage("shell", "-v", "0", "-c", ISSUE_KEY, env=env).stdout.strip()
     keyed = {**GZIP, "X-Api-Key": key}
 
@@ -141,7 +141,7 @@ def test_keyed_and_anonymous_clients_share_one_copy_with_their_own_limits(edge):
 
 
 def test_the_compressed_copy_revalidates_at_the_origin_and_the_edge(edge):
-    env, origin, proxy = edge(s_maxage=2, swr=1, sie=600)
+    _env, origin, proxy = edge(s_maxage=2, swr=1, sie=600)
 
     identity = origin.get(LIST)
     brotli_answer = origin.get(LIST, {"Accept-Encoding": "br"})
@@ -171,7 +171,7 @@ def test_the_compressed_copy_revalidates_at_the_origin_and_the_edge(edge):
 
 def test_an_edit_reaches_the_edge_within_s_maxage_and_at_once_after_a_ban(edge):
     s_maxage, swr = 6, 1
-    env, origin, proxy = edge(s_maxage=s_maxage, swr=swr, sie=600)
+    env, _origin, proxy = edge(s_maxage=s_maxage, swr=swr, sie=600)
     fetched = time.monotonic()
     assert b"Changed at the origin" not in body(proxy.get(DETAIL))
 
@@ -205,7 +205,7 @@ def test_an_edit_reaches_the_edge_within_s_maxage_and_at_once_after_a_ban(edge):
 
 def test_an_outage_is_served_stale_within_stale_if_error_and_no_longer(edge):
     s_maxage, swr, sie = 2, 1, 6
-    env, origin, proxy = edge(s_maxage=s_maxage, swr=swr, sie=sie)
+    _env, origin, proxy = edge(s_maxage=s_maxage, swr=swr, sie=sie)
     fresh = proxy.get(DETAIL, GZIP)
     fetched = time.monotonic()
     assert fresh.headers["X-Cache"] == "MISS"
