@@ -376,7 +376,7 @@ STORAGES = {
     "staticfiles": {
         # Compressed, not hashed: a manifest would break every page that names a
         # static file wherever collectstatic has not run (tests, development).
-        "BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"
+        "BACKEND": "hipext.http.compression.GzipStaticFilesStorage"
     },
 }
 # --- API keys and rate limits (hipext/http/ratelimit.py) ----------------------------------

@@ -111,3 +111,12 @@ def test_compression_sits_outside_the_layers_setting_validators():
     assert order.index("whitenoise.middleware.WhiteNoiseMiddleware") < compression
     assert compression < order.index("hipext.http.cdn.CdnHeadersMiddleware")
     assert compression < order.index("hipext.http.caching.ApiCachingMiddleware")
+
+
+def test_static_files_are_gzipped_at_collectstatic_without_brotli():
+    from django.core.files.storage import storages
+
+    compressor = storages["staticfiles"].create_compressor(quiet=True)
+
+    assert compressor.use_gzip
+    assert not compressor.use_brotli
