@@ -71,11 +71,19 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     # CORS outermost, so that every API response (a 304 or a cached one too) carries it.
-    "corsheaders.middleware.CorsMiddleware",
+    # One answer for every origin (no Vary: Origin), so CDNs keep one copy.
+    "hipext.http.cors.CorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Static files are answered here, precompressed: nothing below sees them.
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Outside every layer that sets validators or keeps responses: it weakens the
+    # ETag of what it compresses, and the response cache keeps identity bodies.
+    "hipext.http.compression.CompressionMiddleware",
     # Early, so it counts requests that later middleware answers from a cache.
     "hipext.http.ratelimit.RateLimitMiddleware",
+    # Cache-Control, validators and surrogate keys for what the next layer leaves
+    # without them (embed cards, the schema and its pages).
+    "hipext.http.cdn.CdnHeadersMiddleware",
     # Before sessions, CSRF and auth: a cached read or a 304 skips them all.
     "hipext.http.caching.ApiCachingMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -361,6 +369,18 @@ API_CONTENT_VERSION_TIMEOUT = int(os.environ.get("API_CONTENT_VERSION_TIMEOUT", 
 # Answer the API's lists and details from the published documents (hipext.api.readmodel)
 # rather than by the serializers; the bytes are the same.
 API_READ_MODEL = env_bool("API_READ_MODEL", default=True)
+# What a shared cache (a CDN, Varnish: deploy/varnish/hipext.vcl) may do, in seconds:
+# keep a response for API_CACHE_S_MAXAGE (s-maxage; README "CDN"), serve it stale
+# for API_CACHE_STALE_WHILE_REVALIDATE more while it fetches a fresh one in the
+# background, and for API_CACHE_STALE_IF_ERROR more while the origin fails or is down.
+API_CACHE_S_MAXAGE = int(os.environ.get("API_CACHE_S_MAXAGE", "60"))
+API_CACHE_STALE_WHILE_REVALIDATE = int(
+    os.environ.get("API_CACHE_STALE_WHILE_REVALIDATE", "30")
+)
+API_CACHE_STALE_IF_ERROR = int(os.environ.get("API_CACHE_STALE_IF_ERROR", "86400"))
+# The header naming a response's surrogate keys (space-separated: "content exercises
+# exercises/glute-bridges"), by which a CDN purges (README "CDN"); empty sends none.
+API_SURROGATE_KEY_HEADER = os.environ.get("API_SURROGATE_KEY_HEADER", "Surrogate-Key")
 # API paths whose responses depend on the code, not on the content: the schema and its
 # documentation pages get no content validators and are never kept in the response cache.
 API_CACHE_EXEMPT_PATHS = ("/api/schema", "/api/docs", "/api/redoc")
@@ -398,7 +418,7 @@ STORAGES = {
     "staticfiles": {
         # Compressed, not hashed: a manifest would break every page that names a
         # static file wherever collectstatic has not run (tests, development).
-        "BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"
+        "BACKEND": "hipext.http.compression.GzipStaticFilesStorage"
     },
 }
 # --- API keys and rate limits (hipext/http/ratelimit.py) ----------------------------------

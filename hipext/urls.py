@@ -2,12 +2,12 @@
 
 from django.contrib import admin
 from django.urls import include, path, re_path
-from drf_spectacular.views import SpectacularRedocView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularRedocView
 
 from exercises.urls import router as exercises_router
 from routines.urls import router as routines_router
 
-from .api.docs import SchemaView
+from .api.docs import SchemaView, SwaggerView
 from .api.routers import api_root_view
 from .http import errors, health
 
@@ -39,7 +39,7 @@ urlpatterns = [
         r"^api/docs/?$",
         # No OPTIONS metadata: DRF would render it with the page's HTML renderer
         # and no template (a 500); OPTIONS answers 405 problem details instead.
-        SpectacularSwaggerView.as_view(url_name="schema", metadata_class=None),
+        SwaggerView.as_view(url_name="schema", metadata_class=None),
         name="swagger-ui",
     ),
     re_path(

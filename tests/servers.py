@@ -7,6 +7,7 @@ the tests' tools; nothing imports bench), so it needs no Django settings to impo
 import contextlib
 import http.client
 import os
+import re
 import shutil
 import signal
 import socket
@@ -83,10 +84,14 @@ class Server:
 
     def get(self, path, headers=None, *, timeout=10):
         """GET one path, whatever the status (no redirect followed), timing it."""
+        return self.request("GET", path, headers, timeout=timeout)
+
+    def request(self, method, path, headers=None, *, timeout=10):
+        """Any method (HEAD, BAN) on one path, whatever the status, timing it."""
         start = time.monotonic()
         connection = http.client.HTTPConnection(HOST, self.port, timeout=timeout)
         try:
-            connection.request("GET", path, headers=headers or {})
+            connection.request(method, path, headers=headers or {})
             response = connection.getresponse()
             body = response.read()
         finally:
@@ -255,3 +260,99 @@ def issue_api_key(env, name):
     if done.returncode:
         raise RuntimeError(f"could not issue an API key: {done.stderr[-2000:]}")
     return done.stdout.strip().splitlines()[-1]
+
+
+def varnishd_binary():
+    """The path of Debian's varnishd (package varnish), or None."""
+    found = shutil.which("varnishd") or "/usr/sbin/varnishd"
+    return found if os.access(found, os.X_OK) else None
+
+
+class Varnish(Server):
+    """A running varnishd on a loopback port, with its own working directory."""
+
+    def __init__(self, process, port, log, workdir):
+        super().__init__(process, port, log)
+        self.workdir = workdir
+
+    def stats(self):
+        """varnishstat's counters by name (``MAIN.cache_hit``: value)."""
+        result = subprocess.run(
+            ["varnishstat", "-n", str(self.workdir), "-1"],
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=10,
+        )
+        return {
+            line.split()[0]: int(line.split()[1])
+            for line in result.stdout.splitlines()
+            if len(line.split()) > 1 and line.split()[1].isdigit()
+        }
+
+
+@contextlib.contextmanager
+def varnish(vcl_path, backend_port, *, startup_seconds=30):
+    """varnishd with the VCL at ``vcl_path``, its backend's port set to
+    ``backend_port``, on a free loopback port, working in a temporary directory.
+
+    Ready once the backend's health probe passes. Run with ``-j none``: as the
+    invoking user (root on CI), so the temporary directory needs no other owner.
+    """
+    vcl = Path(vcl_path).read_text()
+    vcl = re.sub(r'\.port = "\d+";', f'.port = "{backend_port}";', vcl, count=1)
+    port, admin_port = free_port(), free_port()
+    with tempfile.TemporaryDirectory(prefix="hipext-varnish-") as directory:
+        workdir = Path(directory) / "work"
+        (Path(directory) / "hipext.vcl").write_text(vcl)
+        with tempfile.TemporaryFile() as log:
+            process = subprocess.Popen(
+                [
+                    varnishd_binary(),
+                    "-F",
+                    "-j",
+                    "none",
+                    "-n",
+                    str(workdir),
+                    "-a",
+                    f"{HOST}:{port}",
+                    "-T",
+                    f"{HOST}:{admin_port}",
+                    "-f",
+                    str(Path(directory) / "hipext.vcl"),
+                    "-s",
+                    "malloc,64m",
+                ],
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+            edge = Varnish(process, port, log, workdir)
+            try:
+                _wait_until_healthy(edge, startup_seconds)
+                yield edge
+            finally:
+                process.send_signal(signal.SIGTERM)
+                try:
+                    process.wait(timeout=30)
+                except subprocess.TimeoutExpired:
+                    os.killpg(process.pid, signal.SIGKILL)
+                    process.wait()
+
+
+def _wait_until_healthy(edge, seconds):
+    deadline = time.monotonic() + seconds
+    while True:
+        if edge.process.poll() is not None:
+            raise RuntimeError(f"varnishd exited: {edge.output()[-2000:]}")
+        listed = subprocess.run(
+            ["varnishadm", "-n", str(edge.workdir), "backend.list"],
+            capture_output=True,
+            text=True,
+            timeout=10,
+        )
+        if listed.returncode == 0 and " healthy " in f" {listed.stdout} ":
+            return
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"varnishd's backend is not healthy: {listed.stdout}")
+        time.sleep(0.3)

@@ -29,8 +29,6 @@ PROVIDER_NAME = "hipext"
 # The card's natural size in CSS pixels; it reflows to any narrower frame.
 CARD_WIDTH = 480
 CARD_HEIGHT = 720
-# How long consumers may cache an oEmbed answer (seconds).
-OEMBED_CACHE_AGE = 86400
 # Other sites may frame the card and load nothing from elsewhere into it.
 CARD_CSP = (
     "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; "
@@ -198,7 +196,8 @@ class OEmbedView(StrictQueryParamsMixin, APIView):
                 "title": exercise.name,
                 "provider_name": PROVIDER_NAME,
                 "provider_url": f"{parts.scheme}://{parts.netloc}/",
-                "cache_age": OEMBED_CACHE_AGE,
+                # As long as its Cache-Control lets anyone keep it (max-age).
+                "cache_age": settings.API_CACHE_MAX_AGE,
                 "html": html,
                 "width": width,
                 "height": height,

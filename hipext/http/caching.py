@@ -8,7 +8,8 @@ depend on the code, not on the content):
   negotiated representation: hipext.http.cachekeys) and of the body, so the same
   bytes always get the same ETag, on every server and after any unrelated change;
   ``Last-Modified`` (the time of the last content change when it was built) and
-  ``Cache-Control: public, max-age=API_CACHE_MAX_AGE`` on every 200;
+  ``Cache-Control`` (hipext.http.cdn.cache_control: ``max-age``, ``s-maxage``,
+  ``stale-*``) on every 200;
 - each 200 is kept with what it was built from: for a response made from published
   documents (hipext.api.readmodel), its documents and, for a list, the document
   fields its filters and order read; for any other, the content version. It stays
@@ -42,6 +43,7 @@ from hipext.content.version import (
 
 from .cachebreaker import cache_call
 from .cachekeys import request_identity, variant_allowed
+from .cdn import cache_control
 from .paths import is_api_path, is_under
 
 # The entries' format changed with the version: a previous release's are never read.
@@ -209,9 +211,7 @@ class ApiCachingMiddleware:
         response.headers["ETag"] = etag
         response.headers["Last-Modified"] = http_date(last_modified)
         if "Cache-Control" not in response.headers:
-            response.headers["Cache-Control"] = (
-                f"public, max-age={settings.API_CACHE_MAX_AGE}"
-            )
+            response.headers["Cache-Control"] = cache_control()
         # The body depends on Accept (406, or JSON indented on request).
         patch_vary_headers(response, ("Accept",))
         # A stored response skips the inner middleware that would count its bytes.
@@ -223,8 +223,6 @@ class ApiCachingMiddleware:
         response = HttpResponseNotModified()
         response.headers["ETag"] = etag
         response.headers["Last-Modified"] = http_date(last_modified)
-        response.headers["Cache-Control"] = (
-            f"public, max-age={settings.API_CACHE_MAX_AGE}"
-        )
+        response.headers["Cache-Control"] = cache_control()
         response.headers["Vary"] = "Accept"
         return response

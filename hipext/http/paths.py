@@ -3,6 +3,8 @@
 from django.conf import settings
 
 API_PREFIX = "/api"
+# What the public reads: the API and the embeddable cards (compressed, CDN headers).
+PUBLIC_PREFIXES = (API_PREFIX, "/embed")
 
 
 def is_under(path, prefix):
@@ -18,3 +20,8 @@ def is_api_path(path):
 def is_rate_limited_path(path):
     """The public paths that are rate limited (``API_RATE_PATHS``: the API and embeds)."""
     return any(is_under(path, prefix) for prefix in settings.API_RATE_PATHS)
+
+
+def is_public_path(path):
+    """The public answers: the API and the embed cards, not the admin."""
+    return any(is_under(path, prefix) for prefix in PUBLIC_PREFIXES)

@@ -75,6 +75,37 @@ def test_any_origin_may_read_the_api_without_credentials(client, exercise):
     } <= exposed
 
 
+def test_cors_answer_is_the_same_for_every_origin_so_caches_keep_one_copy(
+    client, exercise
+):
+    """``*`` whoever asks, even without an Origin, and no ``Vary: Origin``."""
+    answers = [
+        client.get("/api/exercises", headers=headers)
+        for headers in ({"Origin": ORIGIN}, {"Origin": "https://other.example"}, {})
+    ]
+
+    for response in answers:
+        assert response["Access-Control-Allow-Origin"] == "*"
+        assert "ETag" in response["Access-Control-Expose-Headers"]
+        assert "origin" not in vary(response)
+        assert "accept" in vary(response)
+
+
+def test_a_configuration_that_depends_on_the_origin_keeps_vary_origin(
+    client, exercise, settings
+):
+    settings.CORS_ALLOW_ALL_ORIGINS = False
+    settings.CORS_ALLOWED_ORIGINS = [ORIGIN]
+
+    allowed = client.get("/api/exercises", headers={"Origin": ORIGIN})
+    other = client.get("/api/exercises", headers={"Origin": "https://other.example"})
+
+    assert allowed["Access-Control-Allow-Origin"] == ORIGIN
+    assert "Access-Control-Allow-Origin" not in other
+    assert "origin" in vary(allowed)
+    assert "origin" in vary(other)
+
+
 def test_cached_and_not_modified_responses_carry_cors_too(client, exercise):
     etag = client.get("/api/exercises")["ETag"]
 
@@ -125,8 +156,16 @@ def test_middleware_order_lets_cors_wrap_everything_and_the_cache_skip_sessions(
     order = settings.MIDDLEWARE
     caching = order.index("hipext.http.caching.ApiCachingMiddleware")
 
-    assert order[0] == "corsheaders.middleware.CorsMiddleware"
+    assert order[0] == "hipext.http.cors.CorsMiddleware"
     assert order.index("whitenoise.middleware.WhiteNoiseMiddleware") < caching
+    # Compression wraps what sets validators; the CDN headers wrap the cache's 304s.
+    assert (
+        order.index("whitenoise.middleware.WhiteNoiseMiddleware")
+        < order.index("hipext.http.compression.CompressionMiddleware")
+        < order.index("hipext.http.ratelimit.RateLimitMiddleware")
+        < order.index("hipext.http.cdn.CdnHeadersMiddleware")
+        < caching
+    )
     for inner in (
         "django.contrib.sessions.middleware.SessionMiddleware",
         "django.middleware.common.CommonMiddleware",
