@@ -14,8 +14,9 @@ from unittest import mock
 
 from django.test import Client
 from django.test.utils import override_settings
+from django.urls import reverse
 
-from .heights import CARD_WIDTH, LAYOUTS, MIN_WIDTH
+from .heights import CARD_WIDTH, LAYOUTS, MIN_WIDTH, runs
 from .views import card_path
 
 CHROMIUM = "/usr/bin/chromium"
@@ -30,7 +31,11 @@ MEASURE_JS = """async ([src, widths]) => {
   frame.style.cssText = "border:0;display:block;height:20000px";
   frame.style.width = widths[0] + "px";
   document.body.append(frame);
-  await new Promise((resolve) => { frame.onload = resolve; frame.src = src; });
+  await new Promise((resolve, reject) => {
+    frame.onload = resolve;
+    setTimeout(() => reject(new Error(`${src} did not load`)), 15000);
+    frame.src = src;
+  });
   const root = frame.contentDocument.documentElement;
   const heights = {};
   for (const width of widths) {
@@ -48,49 +53,50 @@ def card_heights(page, card_url, widths=range(MIN_WIDTH, CARD_WIDTH + 1)):
     return {int(width): height for width, height in heights.items()}
 
 
-@contextlib.contextmanager
-def chromium_page(browser_path=CHROMIUM):
-    """A blank page at ORIGIN whose every request this process answers."""
-    from playwright.sync_api import sync_playwright
+def rendered(slugs):
+    """{path: response} of every card of ``slugs`` and what it loads (its diagram).
 
+    Rendered before the browser starts: Playwright calls its routing handler in a
+    greenlet, whose context would give Django another database connection.
+    """
     client = Client(HTTP_HOST=HOST)
+    paths = [card_path(slug, layout) for slug in slugs for layout in LAYOUTS]
+    paths += [reverse("exercise-diagram", kwargs={"slug": slug}) for slug in slugs]
+    with override_settings(ALLOWED_HOSTS=[HOST]):
+        return {path: client.get(path) for path in paths}
+
+
+@contextlib.contextmanager
+def measuring_page(browser, responses):
+    """A page of ``browser`` at ORIGIN, answered from ``responses`` ({path: response})."""
 
     def answer(route):
         path = route.request.url.removeprefix(ORIGIN)
         if path == "/":
-            route.fulfill(body="<!DOCTYPE html><body style=margin:0>", status=200)
-            return
-        response = client.get(path)
-        route.fulfill(
-            status=response.status_code,
-            headers={k: v for k, v in response.headers.items()},
-            body=response.content,
-        )
+            route.fulfill(body="<!DOCTYPE html><body style=margin:0>")
+        elif path in responses:
+            response = responses[path]
+            route.fulfill(
+                status=response.status_code,
+                headers=dict(response.headers.items()),
+                body=response.content,
+            )
+        else:
+            route.fulfill(status=404)
 
-    # Playwright's sync API runs an event loop in this thread, beside which Django
-    # refuses synchronous ORM calls unless told that nothing here is async.
-    with (
-        mock.patch.dict(os.environ, {"DJANGO_ALLOW_ASYNC_UNSAFE": "true"}),
-        override_settings(ALLOWED_HOSTS=[HOST]),
-        sync_playwright() as playwright,
-    ):
-        browser = playwright.chromium.launch(
-            executable_path=browser_path, args=CHROMIUM_ARGS
-        )
-        try:
-            page = browser.new_page(viewport={"width": 1280, "height": 900})
-            page.route(f"{ORIGIN}/**", answer)
-            page.goto(f"{ORIGIN}/")
-            yield page
-        finally:
-            browser.close()
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        page = context.new_page()
+        page.route(f"{ORIGIN}/**", answer)
+        page.goto(f"{ORIGIN}/")
+        yield page
+    finally:
+        context.close()
 
 
-def measure_cards(slugs, browser_path=CHROMIUM):
-    """{slug: {layout: [[width, height], ...]}} for every card of ``slugs``."""
-    from .heights import runs
-
-    with chromium_page(browser_path) as page:
+def measure_cards(browser, slugs):
+    """{slug: {layout: [[width, height], ...]}} for the cards of ``slugs``."""
+    with measuring_page(browser, rendered(slugs)) as page:
         return {
             slug: {
                 layout: runs(card_heights(page, ORIGIN + card_path(slug, layout)))
@@ -98,3 +104,25 @@ def measure_cards(slugs, browser_path=CHROMIUM):
             }
             for slug in slugs
         }
+
+
+def measure_all_cards(browser_path=CHROMIUM):
+    """measure_cards() for every exercise, in a Chromium of its own."""
+    from playwright.sync_api import sync_playwright
+
+    from exercises.models import Exercise
+
+    slugs = list(Exercise.objects.order_by("slug").values_list("slug", flat=True))
+    # Playwright's sync API runs an event loop in this thread, beside which Django
+    # refuses synchronous ORM calls unless told that nothing here is async.
+    with (
+        mock.patch.dict(os.environ, {"DJANGO_ALLOW_ASYNC_UNSAFE": "true"}),
+        sync_playwright() as playwright,
+    ):
+        browser = playwright.chromium.launch(
+            executable_path=browser_path, args=CHROMIUM_ARGS
+        )
+        try:
+            return measure_cards(browser, slugs)
+        finally:
+            browser.close()

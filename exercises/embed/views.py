@@ -150,7 +150,12 @@ def card_layout(query):
             errors[name] = ["Must not contain NUL characters."]
     if errors:
         return None, errors
-    params = CardParamsSerializer(data=query)
+    # A plain dict: DRF reads an empty value in a QueryDict as no value at all.
+    params = CardParamsSerializer(
+        data={
+            name: query[name] for name in CardParamsSerializer().fields if name in query
+        }
+    )
     if not params.is_valid():
         return None, {
             name: [str(message) for message in messages]

@@ -5,8 +5,7 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 
 from exercises.embed.heights import CARD_WIDTH, HEIGHTS_FILE, MIN_WIDTH
-from exercises.embed.measure import CHROMIUM, measure_cards
-from exercises.models import Exercise
+from exercises.embed.measure import CHROMIUM, measure_all_cards
 
 
 def heights_json(cards):
@@ -33,8 +32,7 @@ class Command(BaseCommand):
         parser.add_argument("--chromium", default=CHROMIUM)
 
     def handle(self, *args, check, chromium, **options):
-        slugs = list(Exercise.objects.order_by("slug").values_list("slug", flat=True))
-        cards = measure_cards(slugs, browser_path=chromium)
+        cards = measure_all_cards(chromium)
         text = heights_json(cards)
         if check:
             if not HEIGHTS_FILE.exists() or HEIGHTS_FILE.read_text() != text:
