@@ -63,7 +63,11 @@ def rendered(slugs):
     paths = [card_path(slug, layout) for slug in slugs for layout in LAYOUTS]
     paths += [reverse("exercise-diagram", kwargs={"slug": slug}) for slug in slugs]
     with override_settings(ALLOWED_HOSTS=[HOST]):
-        return {path: client.get(path) for path in paths}
+        responses = {path: client.get(path) for path in paths}
+    for path, response in responses.items():
+        if response.status_code != 200:
+            raise RuntimeError(f"{path} answered {response.status_code}, not 200")
+    return responses
 
 
 @contextlib.contextmanager

@@ -68,7 +68,7 @@ def fitted(element, frame):
     return element.evaluate("e => e.getBoundingClientRect().height"), card
 
 
-def wait_until_fitted(element, frame, timeout=10):
+def wait_until_fitted(element, frame, timeout=20):
     """Waits until the frame's height is the card's; returns it, or fails saying both.
 
     Equal twice in a row, a tenth of a second apart: the card has loaded, reported
