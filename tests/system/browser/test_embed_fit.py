@@ -1,8 +1,8 @@
 """Cards framed on another site fit their frames: no scrolling, nothing clipped.
 
-The host page embeds cards with the documented snippet (oEmbed's html: the iframe and
-/embed/sizer.js), at a phone's and a desktop's width, before and after the reader
-enlarges the text.
+The host page embeds a full card and a compact one with the documented snippet
+(oEmbed's html: the iframe and /embed/sizer.js), at a phone's and a desktop's width,
+before and after the reader enlarges the text.
 """
 
 import json
@@ -141,7 +141,9 @@ def test_two_cards_on_another_origin_fit_before_and_after_a_font_change(
 ):
     snippets = [
         oembed(live_server, LONGEST, maxwidth=viewport["width"])["html"],
-        oembed(live_server, "glute-bridges", maxwidth=viewport["width"])["html"],
+        oembed(
+            live_server, "glute-bridges", maxwidth=viewport["width"], layout="compact"
+        )["html"],
     ]
     host_url = host_page(other_origin, "two-cards", snippets)
     assert urllib.parse.urlsplit(host_url).netloc not in live_server.url
