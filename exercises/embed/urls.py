@@ -2,7 +2,7 @@
 
 from django.urls import re_path
 
-from .views import OEmbedView, exercise_card
+from .views import OEmbedView, exercise_card, sizer_script
 
 # Both answer with or without a trailing slash, like the rest of the API.
 urlpatterns = [
@@ -11,5 +11,6 @@ urlpatterns = [
         exercise_card,
         name="exercise-card",
     ),
+    re_path(r"^embed/sizer\.js$", sizer_script, name="card-sizer"),
     re_path(r"^api/oembed/?$", OEmbedView.as_view(), name="oembed"),
 ]

@@ -1,44 +1,63 @@
 """The embeddable exercise card and its oEmbed endpoint (https://oembed.com/)."""
 
+import base64
+import hashlib
+from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
-from django.http import HttpResponse
+from django.http import HttpResponse, QueryDict
 from django.http.request import split_domain_port, validate_host
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.urls import Resolver404, resolve, reverse
 from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_safe
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework.exceptions import APIException, NotFound
+from rest_framework.exceptions import APIException, NotFound, ValidationError
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from exercises.models import Exercise, MuscleRole
-from exercises.selectors import equipment_links_prefetch, muscle_links_prefetch
+from exercises.selectors import (
+    equipment_links_prefetch,
+    muscle_links_prefetch,
+    variations_prefetch,
+)
 from hipext.api.params import StrictQueryParamsMixin
-from hipext.api.problems import PROBLEM_CONTENT_TYPE
+from hipext.api.problems import PROBLEM_CONTENT_TYPE, ProblemResponse
 from hipext.api.schema import ProblemSerializer
 
-from .serializers import OEmbedParamsSerializer, OEmbedSerializer
+from .heights import CARD_WIDTH, card_height
+from .serializers import CardParamsSerializer, OEmbedParamsSerializer, OEmbedSerializer
 
 PROVIDER_NAME = "hipext"
-# The card's natural size in CSS pixels; it reflows to any narrower frame.
-CARD_WIDTH = 480
-CARD_HEIGHT = 720
-# Other sites may frame the card and load nothing from elsewhere into it.
+SCRIPTS = Path(__file__).with_name("scripts")
+# The card's one script, inline: it posts the card's height to the framing page.
+CARD_SCRIPT = (SCRIPTS / "card.js").read_text()
+# What host pages include to fit framed cards to that height (served at /embed/sizer.js).
+SIZER_SCRIPT = (SCRIPTS / "sizer.js").read_text()
+# Other sites may frame the card and load nothing from elsewhere into it; the one
+# script it runs is allowed by its hash, no other.
+CARD_SCRIPT_HASH = base64.b64encode(hashlib.sha256(CARD_SCRIPT.encode()).digest())
 CARD_CSP = (
     "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; "
-    "base-uri 'none'; form-action 'none'; frame-ancestors *"
+    f"script-src 'sha256-{CARD_SCRIPT_HASH.decode()}'; base-uri 'none'; "
+    "form-action 'none'; frame-ancestors *"
 )
 
-CARD_PREFETCH = ("steps", muscle_links_prefetch(), equipment_links_prefetch())
+CARD_PREFETCH = (
+    "steps",
+    muscle_links_prefetch(),
+    equipment_links_prefetch(),
+    variations_prefetch(),
+)
 
 
-def card_context(exercise):
+def card_context(exercise, layout="full"):
     """What the card template shows, with every list in display order."""
     muscles_by_role = [
         (
@@ -54,9 +73,16 @@ def card_context(exercise):
         )
         for role, label in MuscleRole.choices
     ]
+    variations = list(exercise.variations.all())
+    for variation in variations:
+        if variation.variant is not None:
+            variation.card_url = card_path(variation.variant.slug, layout)
     return {
         "exercise": exercise,
+        "compact": layout == "compact",
+        "card_script": mark_safe(CARD_SCRIPT),  # a file of this package, not content
         "steps": sorted(exercise.steps.all(), key=lambda step: step.position),
+        "variations": variations,
         "muscles_by_role": [
             (label, muscles) for label, muscles in muscles_by_role if muscles
         ],
@@ -69,13 +95,26 @@ def card_context(exercise):
 @xframe_options_exempt
 @require_safe
 def exercise_card(request, slug):
-    """A self-contained HTML card for one exercise, meant to be framed elsewhere."""
+    """A self-contained HTML card for one exercise, meant to be framed elsewhere.
+
+    It reads one query parameter, ``layout``; others are ignored, since the pages
+    framing it may add their own to its address.
+    """
+    layout, errors = card_layout(request.GET)
+    if errors:
+        return ProblemResponse(
+            400,
+            "; ".join(f"{name}: {' '.join(e)}" for name, e in errors.items()),
+            title="Invalid request",
+            errors=errors,
+            instance=request.get_full_path(),
+        )
     exercise = get_object_or_404(
         Exercise.objects.prefetch_related(*CARD_PREFETCH), slug=slug
     )
-    card_url = request.build_absolute_uri(card_path(slug))
+    card_url = request.build_absolute_uri(card_path(slug, layout))
     context = {
-        **card_context(exercise),
+        **card_context(exercise, layout),
         "card_url": card_url,
         "oembed_url": request.build_absolute_uri(
             reverse("oembed") + "?" + urlencode({"url": card_url, "format": "json"})
@@ -88,8 +127,45 @@ def exercise_card(request, slug):
     return response
 
 
-def card_path(slug):
-    return reverse("exercise-card", kwargs={"slug": slug})
+@require_safe
+def sizer_script(request):
+    """The host pages' script fitting framed cards to their height (README)."""
+    return HttpResponse(SIZER_SCRIPT, content_type="text/javascript; charset=utf-8")
+
+
+def card_layout(query):
+    """The card's layout from a query (a QueryDict), and {name: [messages]} errors.
+
+    The card's own parameters follow the API's rules (one given twice or holding a
+    NUL is an error); others are ignored.
+    """
+    errors = {}
+    for name in CardParamsSerializer().fields:
+        values = query.getlist(name)
+        if len(values) > 1:
+            errors[name] = ["Given more than once; give it once."]
+        elif values and "\x00" in values[0]:
+            errors[name] = ["Must not contain NUL characters."]
+    if errors:
+        return None, errors
+    # A plain dict: DRF reads an empty value in a QueryDict as no value at all.
+    params = CardParamsSerializer(
+        data={
+            name: query[name] for name in CardParamsSerializer().fields if name in query
+        }
+    )
+    if not params.is_valid():
+        return None, {
+            name: [str(message) for message in messages]
+            for name, messages in params.errors.items()
+        }
+    return params.validated_data["layout"], {}
+
+
+def card_path(slug, layout="full"):
+    """The card's path; the full layout, the default, takes no query."""
+    path = reverse("exercise-card", kwargs={"slug": slug})
+    return path if layout == "full" else f"{path}?{urlencode({'layout': layout})}"
 
 
 def _card_slug(url):
@@ -180,14 +256,27 @@ class OEmbedView(StrictQueryParamsMixin, APIView):
                 "No exercise card at this url; cards live at /embed/exercises/<slug>."
             )
         parts = urlsplit(url)
-        card_url = f"{parts.scheme}://{parts.netloc}{card_path(exercise.slug)}"
+        layout = data.get("layout")
+        if layout is None:
+            layout, errors = card_layout(QueryDict(parts.query))
+            if errors:
+                raise ValidationError(
+                    {"url": [f"{n}: {' '.join(e)}" for n, e in errors.items()]}
+                )
+        origin = f"{parts.scheme}://{parts.netloc}"
+        card_url = origin + card_path(exercise.slug, layout)
         width = min(CARD_WIDTH, data.get("maxwidth", CARD_WIDTH))
-        height = min(CARD_HEIGHT, data.get("maxheight", CARD_HEIGHT))
+        height = card_height(exercise.slug, layout, width)
+        height = min(height, data.get("maxheight", height))
         title = f"{exercise.name} – exercise card"
+        # The script fits the frame to the card whatever the page does to its width
+        # or font size; without it (a host that strips scripts) the frame keeps the
+        # height measured for this width.
         html = (
             f'<iframe src="{escape(card_url)}" width="{width}" height="{height}" '
             f'title="{escape(title)}" loading="lazy" '
             'style="border:0;max-width:100%"></iframe>'
+            f'<script src="{escape(origin + reverse("card-sizer"))}" async></script>'
         )
         return Response(
             {

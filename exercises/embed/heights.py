@@ -1,0 +1,62 @@
+"""The card's height at each frame width, as measured in a browser (``measure.py``).
+
+``heights.json`` holds, for each card and layout (keyed ``"<slug> <layout>"``), the
+heights of the rendered card from MIN_WIDTH to CARD_WIDTH CSS pixels as runs:
+``[[width, height], ...]``, each height holding from its width up to the next run's. It is written by
+``manage.py measure_cards`` from the seeded content; a test measures again and
+compares, so a changed template or seed cannot leave it stale unnoticed.
+"""
+
+import bisect
+import functools
+import json
+from pathlib import Path
+
+HEIGHTS_FILE = Path(__file__).with_name("heights.json")
+# The card's natural width, and the narrowest frame measured, in CSS pixels.
+CARD_WIDTH = 480
+MIN_WIDTH = 200
+LAYOUTS = ("full", "compact")
+
+
+@functools.cache
+def measured_heights():
+    """{slug: {layout: [[width, height], ...]}} from heights.json (empty if absent)."""
+    try:
+        measured = json.loads(HEIGHTS_FILE.read_text())
+    except FileNotFoundError:
+        return {}
+    cards = {}
+    for key, card_runs in measured.items():
+        slug, layout = key.split(" ")
+        cards.setdefault(slug, {})[layout] = card_runs
+    return cards
+
+
+def runs(heights):
+    """[[width, height], ...] runs of a {width: height} mapping, widths ascending."""
+    result = []
+    for width in sorted(heights):
+        if not result or result[-1][1] != heights[width]:
+            result.append([width, heights[width]])
+    return result
+
+
+def _height_in(card_runs, width):
+    index = bisect.bisect_right([start for start, _ in card_runs], width) - 1
+    return card_runs[max(index, 0)][1]
+
+
+def card_height(slug, layout, width):
+    """The card's height in a frame ``width`` CSS pixels wide.
+
+    A card measured since its last change answers exactly. One added since the last
+    measurement gets the tallest measured card's height for its layout at that width:
+    a frame at least as tall as the card usually is, which the host script then fits.
+    """
+    width = max(MIN_WIDTH, min(width, CARD_WIDTH))
+    cards = measured_heights()
+    if slug in cards:
+        return _height_in(cards[slug][layout], width)
+    heights = [_height_in(card[layout], width) for card in cards.values()]
+    return max(heights, default=CARD_WIDTH)
