@@ -319,6 +319,10 @@ API_CONTENT_VERSION_TIMEOUT = int(os.environ.get("API_CONTENT_VERSION_TIMEOUT", 
 # Answer the API's lists and details from the published documents (hipext.api.readmodel)
 # rather than by the serializers; the bytes are the same.
 API_READ_MODEL = env_bool("API_READ_MODEL", default=True)
+# Sync (/api/changes): how long the document log keeps its entries, tombstones
+# included; `manage.py prune_changes` removes older ones (run it daily). A client whose
+# cursor is older is told to take a new snapshot (410).
+SYNC_RETENTION_DAYS = int(os.environ.get("SYNC_RETENTION_DAYS", "30"))
 # API paths whose responses depend on the code, not on the content: the schema and its
 # documentation pages get no content validators and are never kept in the response cache.
 API_CACHE_EXEMPT_PATHS = ("/api/schema", "/api/docs", "/api/redoc")

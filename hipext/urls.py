@@ -9,6 +9,7 @@ from routines.urls import router as routines_router
 
 from .api.docs import SchemaView
 from .api.routers import api_root_view
+from .api.sync import ChangesView, SnapshotView
 from .http import health
 
 urlpatterns = [
@@ -22,10 +23,19 @@ urlpatterns = [
         api_root_view(
             exercises_router,
             routines_router,
-            extra=[("schema", "schema"), ("docs", "swagger-ui"), ("redoc", "redoc")],
+            extra=[
+                ("changes", "sync-changes"),
+                ("snapshot", "sync-snapshot"),
+                ("schema", "schema"),
+                ("docs", "swagger-ui"),
+                ("redoc", "redoc"),
+            ],
         ),
         name="api-root",
     ),
+    # Sync for apps keeping a local copy (README "Sync").
+    re_path(r"^api/changes/?$", ChangesView.as_view(), name="sync-changes"),
+    re_path(r"^api/snapshot/?$", SnapshotView.as_view(), name="sync-snapshot"),
     re_path(r"^api/schema/?$", SchemaView.as_view(), name="schema"),
     re_path(
         r"^api/docs/?$",
