@@ -21,8 +21,8 @@ from hipext.content.publishing import documents_flush, documents_pending
 
 from .params import StrictQueryParamsMixin
 from .problems import PROBLEM_CONTENT_TYPE
-from .schema import ProblemSerializer
 from .readmodel import DocumentResponse
+from .schema import ProblemSerializer
 
 MAX_CHANGES_LIMIT = 1000
 
@@ -115,7 +115,9 @@ _at = DateTimeField()
 def _entry(meta, body):
     """One entry's JSON: ``meta``'s members, then ``document`` (stored bytes or null)."""
     head = json.dumps(meta, ensure_ascii=False, separators=(",", ":"))
-    return head[:-1].encode() + b',"document":' + (bytes(body) if body else b"null") + b"}"
+    return (
+        head[:-1].encode() + b',"document":' + (bytes(body) if body else b"null") + b"}"
+    )
 
 
 def _uuid(value):

@@ -44,7 +44,9 @@ def test_the_snapshot_holds_every_document_as_its_detail_endpoint_answers(
     for entry in entries:
         assert entry["document"] == detail(api_client, entry["kind"], entry["slug"])
     exercise = Exercise.objects.get(slug="glute-bridges")
-    (bridge,) = [e for e in entries if e["kind"] == "exercise" and e["id"] == exercise.pk]
+    (bridge,) = [
+        e for e in entries if e["kind"] == "exercise" and e["id"] == exercise.pk
+    ]
     assert bridge["uuid"] == str(exercise.uuid)
     assert {e["uuid"] for e in entries if e["kind"] == "muscle"} == {None}
 
@@ -65,7 +67,8 @@ def test_an_edit_is_one_update_carrying_the_new_documents(seeded, api_client):
     for entry in entries:
         assert entry["document"] == detail(api_client, entry["kind"], entry["slug"])
     assert body["cursor"] == entries[-1]["cursor"] == str(cursor_now())
-    assert body["has_more"] is False and body["next"] is None
+    assert body["has_more"] is False
+    assert body["next"] is None
     # Read on from the cursor: nothing new.
     again = changes(api_client, body["cursor"])
     assert again == {
@@ -105,9 +108,7 @@ def test_only_the_last_entry_of_an_object_carries_its_document(db, api_client):
         with documents_flushed():
             exercise.summary = summary
             exercise.save()
-    entries = [
-        e for e in changes(api_client, 0)["changes"] if e["slug"] == "sync-two"
-    ]
+    entries = [e for e in changes(api_client, 0)["changes"] if e["slug"] == "sync-two"]
     assert [e["action"] for e in entries] == ["create", "update", "update"]
     assert [e["document"] is None for e in entries] == [True, True, False]
     assert entries[-1]["document"]["summary"] == "Two."
@@ -121,8 +122,9 @@ def test_a_renamed_object_keeps_its_id(db, api_client):
         exercise.slug = "new-slug"
         exercise.save()
     (entry,) = [
-        e for e in changes(api_client, since)["changes"] if e["kind"] == "exercise"
-        and e["id"] == exercise.pk
+        e
+        for e in changes(api_client, since)["changes"]
+        if e["kind"] == "exercise" and e["id"] == exercise.pk
     ]
     assert (entry["slug"], entry["action"]) == ("new-slug", "update")
     assert entry["document"]["url"].endswith("/api/exercises/new-slug")
@@ -145,7 +147,7 @@ def test_pages_follow_the_cursor(seeded, api_client):
 
 
 @pytest.mark.parametrize(
-    "query, parameter",
+    ("query", "parameter"),
     [
         ("", "since"),
         ("?since=", "since"),
@@ -177,9 +179,7 @@ def test_writes_are_refused(seeded, api_client):
         assert api_client.post(path, {}).status_code == 405
 
 
-def test_pruning_keeps_documents_last_entries_and_expires_older_cursors(
-    db, api_client
-):
+def test_pruning_keeps_documents_last_entries_and_expires_older_cursors(db, api_client):
     with documents_flushed():
         kept = full_exercise(slug="kept")
         gone = full_exercise(slug="gone")
@@ -210,12 +210,15 @@ def test_pruning_keeps_documents_last_entries_and_expires_older_cursors(
     assert "/api/snapshot" in expired.json()["detail"]
     body = changes(api_client, floor)
     assert [e["cursor"] for e in body["changes"]] == [
-        str(seq) for seq in DocumentChange.objects.filter(seq__gt=floor).values_list(
+        str(seq)
+        for seq in DocumentChange.objects.filter(seq__gt=floor).values_list(
             "seq", flat=True
         )
     ]
     # A snapshot's cursor is always answered.
-    assert changes(api_client, api_client.get(SNAPSHOT).json()["cursor"])["changes"] == []
+    assert (
+        changes(api_client, api_client.get(SNAPSHOT).json()["cursor"])["changes"] == []
+    )
 
 
 def test_prune_changes_refuses_a_negative_period(db):
