@@ -81,16 +81,31 @@ ALL_FIELDS = "*"
 
 
 class DocumentChange(models.Model):
-    """One entry of the document log: a document written or removed (a tombstone)."""
+    """One entry of the document log: a document written or removed (a tombstone).
+
+    The log backs the changes feed (/api/changes): ``seq`` is its cursor, and the
+    order of ``seq`` is the order of commits (hipext/content/changes.py).
+    """
 
     class Action(models.TextChoices):
-        UPSERT = "upsert", "Upsert"
+        # The object's first document.
+        CREATE = "create", "Create"
+        UPDATE = "update", "Update"
+        # A document again after an unpublish.
+        PUBLISH = "publish", "Publish"
+        # Tombstones: the document is gone while the object stays, or with it.
+        UNPUBLISH = "unpublish", "Unpublish"
         DELETE = "delete", "Delete"
+
+    REMOVALS = frozenset({Action.UNPUBLISH, Action.DELETE})
 
     seq = models.BigAutoField(primary_key=True)
     kind = models.CharField(max_length=50)
     object_id = models.BigIntegerField()
     slug = models.CharField(max_length=150)
+    uuid = models.UUIDField(
+        null=True, blank=True, help_text="The object's uuid, for kinds that have one."
+    )
     action = models.CharField(max_length=10, choices=Action.choices)
     changed_fields = models.TextField(
         default=ALL_FIELDS,
@@ -103,6 +118,25 @@ class DocumentChange(models.Model):
 
     class Meta:
         ordering = ["seq"]
+        indexes = [models.Index(fields=["kind", "object_id", "seq"])]
 
     def __str__(self):
         return f"{self.seq}: {self.action} {self.kind} {self.slug}"
+
+
+class DocumentLogPrune(models.Model):
+    """One pruning of the document log: entries up to ``through`` were removed.
+
+    A changes-feed cursor older than the newest ``through`` may have missed a
+    tombstone, so the feed refuses it (the client resyncs from the snapshot).
+    """
+
+    through = models.BigIntegerField()
+    before = models.DateTimeField(help_text="Entries older than this were removed.")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-through"]
+
+    def __str__(self):
+        return f"document log pruned through {self.through}"

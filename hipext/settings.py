@@ -381,6 +381,10 @@ API_CACHE_STALE_IF_ERROR = int(os.environ.get("API_CACHE_STALE_IF_ERROR", "86400
 # The header naming a response's surrogate keys (space-separated: "content exercises
 # exercises/glute-bridges"), by which a CDN purges (README "CDN"); empty sends none.
 API_SURROGATE_KEY_HEADER = os.environ.get("API_SURROGATE_KEY_HEADER", "Surrogate-Key")
+# Sync (/api/changes): how long the document log keeps its entries, tombstones
+# included; `manage.py prune_changes` removes older ones (run it daily). A client whose
+# cursor is older is told to take a new snapshot (410).
+SYNC_RETENTION_DAYS = int(os.environ.get("SYNC_RETENTION_DAYS", "30"))
 # API paths whose responses depend on the code, not on the content: the schema and its
 # documentation pages get no content validators and are never kept in the response cache.
 API_CACHE_EXEMPT_PATHS = ("/api/schema", "/api/docs", "/api/redoc")

@@ -9,6 +9,7 @@ from routines.urls import router as routines_router
 
 from .api.docs import SchemaView, SwaggerView
 from .api.routers import api_root_view
+from .api.sync import ChangesView, SnapshotView
 from .http import errors, health
 
 urlpatterns = [
@@ -27,6 +28,8 @@ urlpatterns = [
                 ("exercise_diagram", "exercise-diagram", "slug"),
                 ("exercise_card", "exercise-card", "slug"),
                 ("oembed", "oembed"),
+                ("changes", "sync-changes"),
+                ("snapshot", "sync-snapshot"),
                 ("schema", "schema"),
                 ("docs", "swagger-ui"),
                 ("redoc", "redoc"),
@@ -34,6 +37,9 @@ urlpatterns = [
         ),
         name="api-root",
     ),
+    # Sync for apps keeping a local copy (README "Sync").
+    re_path(r"^api/changes/?$", ChangesView.as_view(), name="sync-changes"),
+    re_path(r"^api/snapshot/?$", SnapshotView.as_view(), name="sync-snapshot"),
     re_path(r"^api/schema/?$", SchemaView.as_view(), name="schema"),
     re_path(
         r"^api/docs/?$",

@@ -24,7 +24,7 @@ import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from django.db.models import Model, QuerySet
+from django.db.models import Model, OuterRef, QuerySet, Subquery
 from django.http import HttpRequest
 from django.urls import get_script_prefix, get_urlconf, set_script_prefix, set_urlconf
 from django.utils import timezone
@@ -295,7 +295,7 @@ def documents_store(kind, pks, bodies):
     existing = {
         doc.object_id: doc
         for doc in Document.objects.filter(kind=kind, object_id__in=pks).only(
-            "object_id", "slug", "etag", "body"
+            "object_id", "slug", "etag", "body", "seq"
         )
     }
     upserts, deletes = [], []
@@ -317,23 +317,10 @@ def documents_store(kind, pks, bodies):
     if not upserts and not deletes:
         return
     content_changed()
-    changes = DocumentChange.objects.bulk_create(
-        [
-            DocumentChange(
-                kind=kind,
-                object_id=pk,
-                slug=slug,
-                action="upsert",
-                changed_fields=fields,
-            )
-            for pk, slug, _, _, fields in upserts
-        ]
-        + [
-            DocumentChange(
-                kind=kind, object_id=doc.object_id, slug=doc.slug, action="delete"
-            )
-            for doc in deletes
-        ]
+    changes = log_changes(
+        kind,
+        [(pk, slug, pk in existing, fields) for pk, slug, _, _, fields in upserts],
+        deletes,
     )
     now = timezone.now()
     created, updated = [], []
@@ -353,6 +340,73 @@ def documents_store(kind, pks, bodies):
         Document.objects.filter(pk__in=[doc.pk for doc in deletes]).delete()
 
 
+def log_changes(kind, upserts, deletes):
+    """Append the log entries of ``upserts`` and ``deletes`` (tombstones); the entries.
+
+    ``upserts`` are ``(pk, slug, had_document, changed_fields)``. The caller has bumped
+    the content version in this transaction: its row lock, held to the commit, makes
+    the entries' sequence numbers follow the order of commits.
+    """
+    model = document_kind(kind).model if kind in _kinds else None
+    pks = [pk for pk, *_ in upserts] + [doc.object_id for doc in deletes]
+    uuids, alive, unpublished = {}, set(), set()
+    if model is not None:
+        has_uuid = any(field.name == "uuid" for field in model._meta.fields)
+        rows = model._default_manager.filter(pk__in=pks)
+        if has_uuid:
+            uuids = dict(rows.values_list("pk", "uuid"))
+            alive = set(uuids)
+        else:
+            alive = set(rows.values_list("pk", flat=True))
+    if deletes:
+        # A tombstone keeps the uuid its object had: the last entry's.
+        for object_id, uuid in DocumentChange.objects.filter(
+            seq__in=[doc.seq for doc in deletes], uuid__isnull=False
+        ).values_list("object_id", "uuid"):
+            uuids.setdefault(object_id, uuid)
+    new = [pk for pk, _, had, _ in upserts if not had]
+    if new:
+        # The last entry of an object with no document: was it unpublished?
+        last = (
+            DocumentChange.objects.filter(kind=kind, object_id__in=new)
+            .order_by("object_id", "-seq")
+            .values_list("object_id", "action")
+        )
+        seen = set()
+        for object_id, action in last:
+            if object_id not in seen:
+                seen.add(object_id)
+                if action == DocumentChange.Action.UNPUBLISH:
+                    unpublished.add(object_id)
+    Action = DocumentChange.Action
+    entries = [
+        DocumentChange(
+            kind=kind,
+            object_id=pk,
+            slug=slug,
+            uuid=uuids.get(pk),
+            action=Action.UPDATE
+            if had
+            else Action.PUBLISH
+            if pk in unpublished
+            else Action.CREATE,
+            changed_fields=fields,
+        )
+        for pk, slug, had, fields in upserts
+    ] + [
+        DocumentChange(
+            kind=kind,
+            object_id=doc.object_id,
+            slug=doc.slug,
+            uuid=uuids.get(doc.object_id),
+            # The object is still there (a draft now): an unpublish.
+            action=Action.UNPUBLISH if doc.object_id in alive else Action.DELETE,
+        )
+        for doc in deletes
+    ]
+    return DocumentChange.objects.bulk_create(entries)
+
+
 def documents_rebuild():
     """Render every object of every kind and remove orphaned documents; the counts."""
     rendered = 0
@@ -366,7 +420,22 @@ def documents_rebuild():
     orphans = _orphans()
     for kind, docs in orphans.items():
         documents_store(kind, [doc.object_id for doc in docs], {})
+    _log_uuids_fill()
     return rendered, sum(len(docs) for docs in orphans.values())
+
+
+def _log_uuids_fill():
+    """Give log entries written before the log kept uuids their object's uuid."""
+    for kind in document_kinds():
+        if not any(field.name == "uuid" for field in kind.model._meta.fields):
+            continue
+        DocumentChange.objects.filter(kind=kind.name, uuid__isnull=True).update(
+            uuid=Subquery(
+                kind.model._default_manager.filter(pk=OuterRef("object_id")).values(
+                    "uuid"
+                )[:1]
+            )
+        )
 
 
 def documents_check():

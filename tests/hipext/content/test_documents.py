@@ -273,7 +273,7 @@ def test_a_deletion_leaves_a_tombstone_and_re_renders_its_dependents(built):
     log = DocumentChange.objects.filter(seq__gt=last)
     assert {(c.kind, c.slug, c.action) for c in log} == {
         (E, "e2", "delete"),
-        (E, "e1", "upsert"),
+        (E, "e1", "update"),
     }
     assert Document.objects.get(kind=E, slug="e1").seq == log.get(slug="e1").seq
 

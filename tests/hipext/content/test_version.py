@@ -31,7 +31,7 @@ def change_elsewhere(kind="exercise", object_id=1, changed_fields=ALL_FIELDS):
         kind=kind,
         object_id=object_id,
         slug=f"{kind}-{object_id}",
-        action="upsert",
+        action="update",
         changed_fields=changed_fields,
     ).seq
 
