@@ -20,14 +20,20 @@ from tests.servers import HOST, PROJECT_DIR, free_port, server_env
 
 def manage(database_url, *args):
     """Run a management command against ``database_url`` in a fresh process."""
-    subprocess.run(
+    done = subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=PROJECT_DIR,
         env=server_env(database_url),
-        check=True,
         capture_output=True,
+        text=True,
         timeout=120,
     )
+    if done.returncode:
+        # Its output, which CalledProcessError would leave out of the report.
+        raise RuntimeError(
+            f"manage.py {' '.join(args)} exited {done.returncode}: "
+            f"{(done.stdout + done.stderr)[-3000:]}"
+        )
 
 
 class SlowClients:
