@@ -18,11 +18,11 @@ from .models import (
     Equipment,
     Exercise,
     ExerciseEquipment,
+    ExerciseEquipmentAlternative,
     ExerciseMuscle,
     ExerciseStep,
     Guideline,
     Muscle,
-    ExerciseEquipmentAlternative,
     Variation,
 )
 

@@ -107,7 +107,9 @@ def _content_type(model):
 
 def _relation(model, accessor):
     return next(
-        rel for rel in model._meta.related_objects if rel.get_accessor_name() == accessor
+        rel
+        for rel in model._meta.related_objects
+        if rel.get_accessor_name() == accessor
     )
 
 
@@ -182,8 +184,9 @@ def content_revert(*, model, object_id, revision, user, comment):
         raise RevertError("That revision holds no version of this object.")
     using = router.db_for_write(model)
     try:
-        with documents_flushed(using=using), history_recorded(
-            comment=comment, user=user
+        with (
+            documents_flushed(using=using),
+            history_recorded(comment=comment, user=user),
         ):
             obj = _restore(node)
             if model in _checks:

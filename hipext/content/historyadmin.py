@@ -61,7 +61,9 @@ class HistoryAdminMixin:
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = list(super().get_fieldsets(request, obj))
-        if not any(COMMENT_FIELD in names for _, o in fieldsets for names in o["fields"]):
+        if not any(
+            COMMENT_FIELD in names for _, o in fieldsets for names in o["fields"]
+        ):
             fieldsets.append(("Revision", {"fields": [COMMENT_FIELD]}))
         return fieldsets
 
@@ -102,24 +104,24 @@ class HistoryAdminMixin:
     # Views
 
     def get_urls(self):
-        info = self.opts.app_label, self.opts.model_name
+        prefix = f"{self.opts.app_label}_{self.opts.model_name}"
         wrap = self.admin_site.admin_view
         return [
             path(
                 "<path:object_id>/history/compare/",
                 wrap(self.history_compare_view),
-                name="%s_%s_history_compare" % info,
+                name=f"{prefix}_history_compare",
             ),
             path(
                 "<path:object_id>/history/<int:revision_id>/revert/",
                 wrap(require_POST(self.history_revert_view)),
-                name="%s_%s_history_revert" % info,
+                name=f"{prefix}_history_revert",
             ),
-            path("recover/", wrap(self.recover_list_view), name="%s_%s_recover" % info),
+            path("recover/", wrap(self.recover_list_view), name=f"{prefix}_recover"),
             path(
                 "recover/<int:version_id>/",
                 wrap(require_POST(self.recover_view)),
-                name="%s_%s_recover_one" % info,
+                name=f"{prefix}_recover_one",
             ),
             *super().get_urls(),
         ]
@@ -169,7 +171,8 @@ class HistoryAdminMixin:
             revisions=revisions,
             compare_url=self._url("history_compare", quote(obj.pk)),
             revert_urls={
-                r.pk: self._url("history_revert", quote(obj.pk), r.pk) for r in revisions
+                r.pk: self._url("history_revert", quote(obj.pk), r.pk)
+                for r in revisions
             },
             **(extra_context or {}),
         )
@@ -202,9 +205,7 @@ class HistoryAdminMixin:
                 for r in (old, new)
             },
         )
-        return TemplateResponse(
-            request, "admin/hipext/history/compare.html", context
-        )
+        return TemplateResponse(request, "admin/hipext/history/compare.html", context)
 
     def history_revert_view(self, request, object_id, revision_id):
         obj = self._object(request, object_id, self.has_change_permission)
@@ -228,7 +229,9 @@ class HistoryAdminMixin:
         return HttpResponseRedirect(self._url("change", quote(obj.pk)))
 
     def recover_list_view(self, request):
-        if not (self.has_add_permission(request) and self.has_change_permission(request)):
+        if not (
+            self.has_add_permission(request) and self.has_change_permission(request)
+        ):
             raise PermissionDenied
         context = self._context(
             request,
@@ -246,7 +249,9 @@ class HistoryAdminMixin:
         )
 
     def recover_view(self, request, version_id):
-        if not (self.has_add_permission(request) and self.has_change_permission(request)):
+        if not (
+            self.has_add_permission(request) and self.has_change_permission(request)
+        ):
             raise PermissionDenied
         version = get_object_or_404(
             latest_deleted(self.model).select_related("content_type"), pk=version_id
@@ -254,9 +259,7 @@ class HistoryAdminMixin:
         try:
             obj = content_recover(version=version, user=request.user)
         except RevertError as error:
-            messages.error(
-                request, f"Could not recover {version.object_repr}: {error}"
-            )
+            messages.error(request, f"Could not recover {version.object_repr}: {error}")
             return HttpResponseRedirect(self._url("recover"))
         messages.success(
             request, f"{obj} is recovered with its children, as a new revision."
