@@ -1,5 +1,6 @@
 from adminsortable2.admin import SortableAdminBase
 from django import forms
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.widgets import AutocompleteSelectMultiple
 from django.utils.safestring import mark_safe
@@ -82,7 +83,13 @@ class ExerciseEquipmentInline(admin.TabularInline):
     autocomplete_fields = ["equipment", "alternatives"]
 
     class Media:
-        js = ["hipext/admin/alternatives.js"]
+        # After django.jQuery, which the autocomplete brings (listed so the merge
+        # of the page's media keeps that order).
+        js = [
+            f"admin/js/vendor/jquery/jquery{'' if settings.DEBUG else '.min'}.js",
+            "admin/js/jquery.init.js",
+            "hipext/admin/alternatives.js",
+        ]
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name != "alternatives":

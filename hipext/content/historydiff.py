@@ -19,6 +19,9 @@ from .history import snapshot
 # Fields that say when or how often a row was saved, not what it holds.
 HIDDEN_FIELDS = {"revision", "created_at", "updated_at"}
 ABSENT = "—"
+# Below this likeness two lines are shown as one taken out and one put in, not as
+# one changed word by word.
+LIKENESS = 0.5
 
 
 @dataclass
@@ -68,7 +71,8 @@ def _display(obj, f):
         return str(dict(f.flatchoices).get(value, value))
     if isinstance(value, bool):
         return "yes" if value else "no"
-    return str(value)
+    # A browser posts line breaks as CR LF, the seed writes LF: the same text.
+    return str(value).replace("\r\n", "\n")
 
 
 def _shown_fields(model, exclude=()):
@@ -89,7 +93,9 @@ def _fields(node):
 
 
 def _row(node, parent_field):
-    fields = _shown_fields(node.model, exclude={parent_field.name})
+    # Children are listed in position order, so the numbers themselves would only
+    # make every line after an insertion look changed.
+    fields = _shown_fields(node.model, exclude={parent_field.name, "position"})
     parts = [f"{f.verbose_name}: {_display(node.obj, f)}" for f in fields]
     return " · ".join(part for part in parts if not part.endswith(ABSENT))
 
@@ -149,6 +155,9 @@ def _lines_diff(title, old, new):
                 section.lines.append(LineChange("added", new=escape(after)))
             elif after is None:
                 section.lines.append(LineChange("removed", old=escape(before)))
+            elif difflib.SequenceMatcher(None, before, after).ratio() < LIKENESS:
+                section.lines.append(LineChange("removed", old=escape(before)))
+                section.lines.append(LineChange("added", new=escape(after)))
             else:
                 section.lines.append(LineChange("changed", *words_diff(before, after)))
     return section

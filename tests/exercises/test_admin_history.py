@@ -83,7 +83,7 @@ def test_the_history_page_lists_revisions_and_compares_steps(admin_client, seede
     exercise = Exercise.objects.get(slug="glute-bridges")
     url, data = exercise_post_data(admin_client, exercise)
     index = _step_indexes(data)
-    data[f"steps-{index[3]}-text"] = "Lower your hips slowly to the floor."
+    data[f"steps-{index[3]}-text"] += " Breathe out as you lower."
     assert admin_client.post(url, data).status_code == 302
     old, new = revisions_of(exercise)
 
@@ -281,6 +281,9 @@ def test_the_step_position_is_a_hidden_field_the_page_numbers(admin_client, seed
     assert 'type="hidden" name="steps-0-position"' in page
     assert "_reorder_" in page
     assert "hipext/admin/sortable-new-rows.js" in page
+    # The alternatives' script comes after django.jQuery, which is loaded once.
+    assert page.count("admin/js/vendor/jquery/jquery") == 1
+    assert page.index("jquery.init.js") < page.index("hipext/admin/alternatives.js")
 
 
 def test_the_alternatives_search_leaves_out_the_item_itself(admin_client, seeded):
