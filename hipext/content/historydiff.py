@@ -96,6 +96,8 @@ def _row(node, parent_field):
     # Children are listed in position order, so the numbers themselves would only
     # make every line after an insertion look changed.
     fields = _shown_fields(node.model, exclude={parent_field.name, "position"})
+    if len(fields) == 1:  # a step: its text says it all
+        return _display(node.obj, fields[0])
     parts = [f"{f.verbose_name}: {_display(node.obj, f)}" for f in fields]
     return " · ".join(part for part in parts if not part.endswith(ABSENT))
 
