@@ -23,7 +23,7 @@ from django.utils import timezone
 from reversion.models import Revision, Version
 from reversion.revisions import _get_options
 
-from .ordering import ordered_children_save
+from .ordering import ordered_children_save, parent_lock
 from .publishing import documents_flushed
 
 # The author of revisions the seed and import record (an inactive user that cannot
@@ -203,6 +203,9 @@ def content_revert(*, model, object_id, revision, user, comment):
 def _restore(node):
     """Save the root object with its fields from the revision, then its children."""
     obj = _prepared(node, exclude=[])
+    if not obj._state.adding:
+        # As an admin save does: a concurrent save of the object waits for this one.
+        parent_lock(obj)
     obj.full_clean()
     obj.save()
     _restore_children_of(obj, node)

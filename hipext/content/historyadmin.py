@@ -67,15 +67,14 @@ class HistoryAdminMixin:
             fieldsets.append(("Revision", {"fields": [COMMENT_FIELD]}))
         return fieldsets
 
-    def _recorded(self, request):
-        return history_recorded(comment="", user=request.user)
-
     def changeform_view(self, request, *args, **kwargs):
-        with self._recorded(request):
+        # The comment is the editor's, or the admin's change message (log_change).
+        with history_recorded(comment="", user=request.user):
             return super().changeform_view(request, *args, **kwargs)
 
     def changelist_view(self, request, *args, **kwargs):
-        with self._recorded(request):
+        comment = f"Changed from the list of {self.opts.verbose_name_plural}."
+        with history_recorded(comment=comment, user=request.user):
             return super().changelist_view(request, *args, **kwargs)
 
     def save_model(self, request, obj, form, change):

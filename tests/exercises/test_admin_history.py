@@ -304,3 +304,31 @@ def test_the_alternatives_search_leaves_out_the_item_itself(admin_client, seeded
     assert box.pk in ids
     ids_without = {int(r["id"]) for r in json.loads(without.content)["results"]}
     assert ids_without == ids - {box.pk}
+
+
+def test_an_alternative_added_in_the_admin_is_in_the_revision_and_reverted_away(
+    admin_client, seeded
+):
+    exercise = Exercise.objects.get(slug="stepups")
+    link = exercise.equipment_links.get(equipment__slug="box")
+    before = set(link.alternatives.values_list("slug", flat=True))
+    seed_revision = revisions_of(exercise)[-1]
+    added = Equipment.objects.exclude(slug__in=[*before, "box"]).first()
+    url, data = exercise_post_data(admin_client, exercise)
+    data["equipment_links-0-alternatives"] = [
+        *data["equipment_links-0-alternatives"],
+        added.pk,
+    ]
+    assert admin_client.post(url, data).status_code == 302
+    assert added.slug in set(link.alternatives.values_list("slug", flat=True))
+    held = revisions_of(exercise)[-1].version_set.filter(
+        content_type__model="exerciseequipmentalternative"
+    )
+    assert added.pk in {v.field_dict["equipment_id"] for v in held}
+
+    response = admin_client.post(
+        history_url(exercise, "history_revert", seed_revision.pk)
+    )
+
+    assert response.status_code == 302, messages_of(response)
+    assert set(link.alternatives.values_list("slug", flat=True)) == before
