@@ -15,6 +15,7 @@ from hipext.content.history import (
 )
 from hipext.content.historydiff import revisions_compare, words_diff
 from hipext.content.seeding import content_seed
+from hipext.content.transfer import content_export_write, content_import
 from hipext.models import Document
 from routines.models import Routine
 from tests.hipext.content.test_documents import assert_documents_match_the_api
@@ -283,3 +284,18 @@ def test_equipment_alternatives_are_in_the_exercises_revision(seeded):
     )
     assert alternatives.exists()
     assert Equipment.objects.filter(alternative_links__isnull=False).exists()
+
+
+def test_an_import_records_a_revision_by_the_system_user(seeded, admin_user, tmp_path):
+    content_export_write(path=tmp_path / "export.yaml")
+    exercise = Exercise.objects.get(slug="glute-bridges")
+    with history_recorded(comment="Edited.", user=admin_user):
+        exercise.summary = "Edited before the import."
+        exercise.save()
+
+    content_import(path=tmp_path / "export.yaml", force=True)
+
+    latest = revisions_of(exercise)[-1]
+    assert latest.comment == "Import of export.yaml."
+    assert latest.user.username == SYSTEM_USERNAME
+    assert Exercise.objects.get(pk=exercise.pk).summary != "Edited before the import."

@@ -2,7 +2,8 @@
 
 import pytest
 
-from exercises.models import Equipment, Exercise
+from exercises.models import Equipment, Exercise, ExerciseMuscle, Muscle
+from hipext.content.history import history_recorded
 from routines.models import Routine
 from tests.factories import ExerciseFactory, ExerciseStepFactory
 from tests.system.browser import test_admin
@@ -192,3 +193,29 @@ def test_the_alternatives_search_never_offers_the_item_itself(
     )
     assert {item.name for item in others} <= set(offered)
     screenshot(page, "history-9-alternatives-search", full_page=False)
+
+
+def test_a_revert_that_cannot_apply_says_why(page, live_server, editor, screenshot):
+    exercise = Exercise.objects.get(slug="glute-bridges")
+    muscle = Muscle.objects.create(name="Test muscle", slug="test-muscle")
+    with history_recorded(comment="With the test muscle.", user=editor):
+        ExerciseMuscle.objects.create(
+            exercise=exercise, muscle=muscle, role="secondary"
+        )
+        exercise.save()
+    with history_recorded(comment="Without it.", user=editor):
+        exercise.muscle_links.filter(muscle=muscle).delete()
+        exercise.save()
+    muscle.delete()
+    log_in(page, live_server, editor)
+    page.goto(change_url(live_server, exercise).replace("/change/", "/history/"))
+
+    page.locator("#revisions tbody tr").nth(1).locator("button.revert-button").click()
+
+    page.wait_for_selector(".messagelist .error")
+    message = page.inner_text(".messagelist .error")
+    assert "names a muscle deleted since" in message
+    assert "Test muscle" not in exercise.muscle_links.values_list(
+        "muscle__name", flat=True
+    )
+    screenshot(page, "history-10-revert-refused", full_page=False)
