@@ -33,21 +33,24 @@ SYSTEM_USERNAME = "hipext-system"
 KEPT_FIELDS = {"revision"}
 
 _checks: dict[type[models.Model], Callable[[models.Model], None]] = {}
+_kept: dict[type[models.Model], set[str]] = {}
 
 
 class RevertError(Exception):
     """A revision cannot be restored as it is (its message says why, for an editor)."""
 
 
-def register(model, *, follow=(), check=None):
+def register(model, *, follow=(), check=None, kept=()):
     """Record ``model``'s saves, with the children named in ``follow`` (accessors).
 
     ``check(obj)``, if given, runs after a restore, with the children in place, and
     raises ValidationError for a rule spanning several rows (as the admin's formset).
+    ``kept`` names fields a restore leaves as they are now (besides ``revision``).
     """
     reversion.register(model, follow=follow)
     if check is not None:
         _checks[model] = check
+    _kept[model] = KEPT_FIELDS | set(kept)
 
 
 def system_user():
@@ -223,8 +226,9 @@ def _prepared(node, *, exclude):
             obj.revision += 1
     else:
         obj = current
+        kept = _kept.get(model, KEPT_FIELDS)
         for f in model._meta.concrete_fields:
-            if not f.primary_key and f.name not in KEPT_FIELDS:
+            if not f.primary_key and f.name not in kept:
                 setattr(obj, f.attname, getattr(old, f.attname))
     _check_references(obj, node, exclude)
     return obj
