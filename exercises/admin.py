@@ -1,18 +1,25 @@
+from adminsortable2.admin import SortableAdminBase
 from django import forms
+from django.conf import settings
 from django.contrib import admin
+from django.contrib.admin.widgets import AutocompleteSelectMultiple
 from django.utils.safestring import mark_safe
 
+from hipext.content import history
 from hipext.content.admin import (
     DocumentsFlushedAdminMixin,
     OrderedInlineSaveMixin,
+    OrderedTabularInline,
     RevisionCheckedAdminMixin,
 )
+from hipext.content.historyadmin import HistoryAdminMixin
 
 from .diagrams import exercise_diagram_svg
 from .models import (
     Equipment,
     Exercise,
     ExerciseEquipment,
+    ExerciseEquipmentAlternative,
     ExerciseMuscle,
     ExerciseStep,
     Guideline,
@@ -20,11 +27,23 @@ from .models import (
     Variation,
 )
 
+# Every save of these is a revision; an exercise's holds its children too.
+history.register(Muscle)
+history.register(Equipment)
+history.register(Guideline)
+history.register(
+    Exercise, follow=["steps", "muscle_links", "equipment_links", "variations"]
+)
+history.register(ExerciseStep)
+history.register(ExerciseMuscle)
+history.register(ExerciseEquipment, follow=["exerciseequipmentalternative_set"])
+history.register(ExerciseEquipmentAlternative)
+history.register(Variation)
 
-class ExerciseStepInline(admin.TabularInline):
+
+class ExerciseStepInline(OrderedTabularInline):
     model = ExerciseStep
-    extra = 0
-    fields = ["position", "text"]
+    fields = ["text"]
     ordering = ["position"]
     formfield_overrides = {
         ExerciseStep._meta.get_field("text").__class__: {
@@ -61,15 +80,28 @@ class ExerciseEquipmentInline(admin.TabularInline):
     model = ExerciseEquipment
     form = ExerciseEquipmentForm
     extra = 0
+    autocomplete_fields = ["equipment", "alternatives"]
+
+    class Media:
+        # After django.jQuery, which the autocomplete brings (listed so the merge
+        # of the page's media keeps that order).
+        js = [
+            f"admin/js/vendor/jquery/jquery{'' if settings.DEBUG else '.min'}.js",
+            "admin/js/jquery.init.js",
+            "hipext/admin/alternatives.js",
+        ]
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name != "alternatives":
             return super().formfield_for_manytomany(db_field, request, **kwargs)
         # The admin leaves out a many-to-many with a through model of its own; this
         # one's has nothing to fill in (it only protects the equipment from deletion),
-        # so the plain field still edits it.
+        # so the plain field still edits it, with a search instead of a long list.
         db = kwargs.get("using")
         kwargs.setdefault("queryset", self.get_field_queryset(db, db_field, request))
+        kwargs["widget"] = AutocompleteSelectMultiple(
+            db_field, self.admin_site, using=db
+        )
         return db_field.formfield(**kwargs)
 
 
@@ -83,8 +115,10 @@ class VariationInline(admin.TabularInline):
 @admin.register(Exercise)
 class ExerciseAdmin(
     DocumentsFlushedAdminMixin,
+    HistoryAdminMixin,
     RevisionCheckedAdminMixin,
     OrderedInlineSaveMixin,
+    SortableAdminBase,
     admin.ModelAdmin,
 ):
     list_display = ["name", "difficulty", "position", "laterality", "updated_at"]
@@ -140,7 +174,7 @@ class ExerciseAdmin(
 
 
 @admin.register(Muscle)
-class MuscleAdmin(DocumentsFlushedAdminMixin, admin.ModelAdmin):
+class MuscleAdmin(DocumentsFlushedAdminMixin, HistoryAdminMixin, admin.ModelAdmin):
     list_display = ["name", "slug", "group", "hip_role"]
     list_filter = ["hip_role", ("group", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["group"]
@@ -150,15 +184,26 @@ class MuscleAdmin(DocumentsFlushedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Equipment)
-class EquipmentAdmin(DocumentsFlushedAdminMixin, admin.ModelAdmin):
+class EquipmentAdmin(DocumentsFlushedAdminMixin, HistoryAdminMixin, admin.ModelAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name", "slug"]
     ordering = ["name"]
     prepopulated_fields = {"slug": ("name",)}
 
+    def get_search_results(self, request, queryset, search_term):
+        queryset, may_have_duplicates = super().get_search_results(
+            request, queryset, search_term
+        )
+        # The alternatives' autocomplete names the row's own item, never offered as
+        # its own alternative (exercises' alternatives.js; the form refuses it too).
+        excluded = request.GET.get("exclude", "")
+        if request.GET.get("field_name") == "alternatives" and excluded.isdigit():
+            queryset = queryset.exclude(pk=int(excluded))
+        return queryset, may_have_duplicates
+
 
 @admin.register(Guideline)
-class GuidelineAdmin(DocumentsFlushedAdminMixin, admin.ModelAdmin):
+class GuidelineAdmin(DocumentsFlushedAdminMixin, HistoryAdminMixin, admin.ModelAdmin):
     list_display = ["position", "title", "slug"]
     list_display_links = ["title"]
     search_fields = ["title", "text"]

@@ -60,6 +60,10 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",  # Swagger UI and ReDoc served locally, not from a CDN
+    # Revision history of content (hipext/content/history.py), and drag-and-drop
+    # ordering of steps and routine items in the admin.
+    "reversion",
+    "adminsortable2",
     "exercises",
     "routines",
     # HTTP caching, CORS and production serving (hipext/http/caching.py).

@@ -1,19 +1,35 @@
-from django import forms
+from adminsortable2.admin import SortableAdminBase
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 
 from exercises.dose import DOSE_FIELDS
+from hipext.content import history
 from hipext.content.admin import (
     DocumentsFlushedAdminMixin,
+    OrderedInlineFormSet,
     OrderedInlineSaveMixin,
+    OrderedTabularInline,
     RevisionCheckedAdminMixin,
 )
+from hipext.content.historyadmin import HistoryAdminMixin
 
 from .models import MAX_ITEMS, MIN_ITEMS, Routine, RoutineItem
 from .services import routine_items_check
 
 
-class RoutineItemFormSet(forms.BaseInlineFormSet):
+def routine_check(routine):
+    """The article's rules on a routine's items, for a revert as for a save."""
+    routine_items_check(
+        difficulty=routine.difficulty,
+        exercises=[item.exercise for item in routine.items.order_by("position")],
+    )
+
+
+history.register(Routine, follow=["items"], check=routine_check)
+history.register(RoutineItem)
+
+
+class RoutineItemFormSet(OrderedInlineFormSet):
     """Checks the kept items against the article's guidance, as the seed does."""
 
     def clean(self):
@@ -25,7 +41,8 @@ class RoutineItemFormSet(forms.BaseInlineFormSet):
             for form in self.forms
             if form.cleaned_data and not form.cleaned_data.get("DELETE")
         ]
-        kept.sort(key=lambda data: data["position"])
+        # A new row without a position goes last, as it will be saved.
+        kept.sort(key=lambda data: (data["position"] is None, data["position"] or 0))
         try:
             routine_items_check(
                 difficulty=self.instance.difficulty,
@@ -35,22 +52,23 @@ class RoutineItemFormSet(forms.BaseInlineFormSet):
             raise ValidationError(error.messages) from error
 
 
-class RoutineItemInline(admin.TabularInline):
+class RoutineItemInline(OrderedTabularInline):
     model = RoutineItem
     formset = RoutineItemFormSet
-    extra = 0
     min_num = MIN_ITEMS
     max_num = MAX_ITEMS
     ordering = ["position"]
     autocomplete_fields = ["exercise"]
-    fields = ["position", "exercise", *DOSE_FIELDS, "rest_seconds", "note"]
+    fields = ["exercise", *DOSE_FIELDS, "rest_seconds", "note"]
 
 
 @admin.register(Routine)
 class RoutineAdmin(
     DocumentsFlushedAdminMixin,
+    HistoryAdminMixin,
     RevisionCheckedAdminMixin,
     OrderedInlineSaveMixin,
+    SortableAdminBase,
     admin.ModelAdmin,
 ):
     list_display = ["name", "difficulty", "updated_at"]

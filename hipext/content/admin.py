@@ -1,6 +1,12 @@
 """Admin building blocks shared by the content apps."""
 
+from adminsortable2.admin import (
+    CustomInlineFormSet,
+    SortableInlineAdminMixin,
+    SortableTabularInline,
+)
 from django import forms
+from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db import router
 from django.utils.html import format_html
@@ -108,3 +114,37 @@ class OrderedInlineSaveMixin:
             parent=form.instance,
         )
         formset.save_m2m()
+
+
+class OrderedInlineFormSet(CustomInlineFormSet):
+    """Ordered children dragged into order on the page (django-admin-sortable2).
+
+    The page numbers the rows 1, 2, 3… as they stand after a drag; a new row left
+    without a number (a form posted without the page's script) goes after the last.
+    """
+
+    def save_new(self, form, commit=True):
+        name = self.default_order_field
+        if not form.cleaned_data.get(name):
+            taken = [
+                f.cleaned_data.get(name) or 0
+                for f in self.forms
+                if f.cleaned_data and not self._should_delete_form(f)
+            ]
+            self._next_position = max(
+                getattr(self, "_next_position", 0), self.get_max_order(), *taken
+            )
+            self._next_position += 1
+            setattr(form.instance, name, self._next_position)
+        return super().save_new(form, commit=commit)
+
+
+class OrderedTabularInline(SortableInlineAdminMixin, admin.TabularInline):
+    """A tabular inline of ordered children, dragged into order by their handle."""
+
+    formset = OrderedInlineFormSet
+    template = SortableTabularInline.template
+    extra = 0
+
+    class Media:
+        js = ["hipext/admin/sortable-new-rows.js"]

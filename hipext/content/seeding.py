@@ -21,6 +21,7 @@ from django.db import models
 
 from hipext.models import SeedRecord
 
+from .history import history_recorded
 from .publishing import documents_flushed
 
 FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"
@@ -160,10 +161,11 @@ def content_seed(*, directory=FIXTURES_DIR, overwrite=False):
     files = {
         kind.fixture: read_yaml(directory / kind.fixture) for kind in content_kinds()
     }
-    return content_load(files=files, overwrite=overwrite)
+    comment = "Seed with --overwrite." if overwrite else "Seed."
+    return content_load(files=files, overwrite=overwrite, comment=comment)
 
 
-def content_load(*, files, overwrite=False):
+def content_load(*, files, overwrite=False, comment="Content loaded."):
     """Load fixture entries, never touching what an editor changed unless ``overwrite``.
 
     ``files`` maps a fixture file's name to its list of entries, as the seed reads
@@ -172,9 +174,10 @@ def content_load(*, files, overwrite=False):
     matches what the seed last wrote, so running the seed again changes nothing, a
     newer fixture updates untouched content, and an editor's change (or deletion)
     stays until ``overwrite`` is given. One transaction: every changed object's
-    document is rendered once, at its end.
+    document is rendered once, at its end, and every change is one revision of the
+    history, by the system user with ``comment`` (an editor can revert it).
     """
-    with documents_flushed():
+    with documents_flushed(), history_recorded(comment=comment):
         return _content_load(files, overwrite)
 
 

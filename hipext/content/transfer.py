@@ -11,6 +11,7 @@ import yaml
 
 from hipext.models import SeedRecord
 
+from .history import history_recorded
 from .ordering import MAX_POSITION
 from .publishing import documents_flushed
 from .seeding import SeedError, content_export, content_kinds, content_load, read_yaml
@@ -99,10 +100,12 @@ def content_import(*, path, force=False):
             "or pass force to replace objects with the same slug"
         )
     files = _read_export(path)
-    report = content_load(files=files, overwrite=True)
-    _restore_seed_records(files, report)
-    if empty:
-        _restore_positions(files.get(POSITIONS_FILE) or {})
+    comment = f"Import of {Path(path).name}."
+    with history_recorded(comment=comment):
+        report = content_load(files=files, overwrite=True, comment=comment)
+        _restore_seed_records(files, report)
+        if empty:
+            _restore_positions(files.get(POSITIONS_FILE) or {})
     return report
 
 
