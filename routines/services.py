@@ -1,12 +1,14 @@
 """Writes that span several rows of routine content, and the rules they keep."""
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from exercises.models import Difficulty
 from hipext.content.ordering import ordered_children_save
+from hipext.content.publication import Publication
 from hipext.content.publishing import documents_flushed
 
-from .models import MAX_ITEMS, MIN_ITEMS, RoutineItem
+from .models import MAX_ITEMS, MIN_ITEMS, Routine, RoutineItem
 
 
 def routine_items_check(*, difficulty, exercises):
@@ -66,3 +68,77 @@ def routine_items_set(*, routine, items):
     ordered_children_save(
         queryset=routine.items.all(), instances=rows, deleted=existing[len(rows) :]
     )
+
+
+def routine_publication_check(*, status, published_at, exercises):
+    """Refuse a published routine holding an exercise apps would not see with it.
+
+    A published routine shows its exercises, so each must be published, no later
+    than the routine (an empty ``published_at`` means now). Raises ValidationError
+    naming each exercise in the way.
+    """
+    if status != Publication.PUBLISHED:
+        return
+    when = published_at or timezone.now()
+    errors = []
+    for exercise in exercises:
+        if exercise.status != Publication.PUBLISHED:
+            errors.append(
+                f"“{exercise}” is a draft: a published routine cannot contain a draft "
+                "exercise. Publish the exercise first, or keep the routine a draft."
+            )
+        elif exercise.published_at and exercise.published_at > when:
+            errors.append(
+                f"“{exercise}” is scheduled for {exercise.published_at:%Y-%m-%d %H:%M}"
+                " UTC, after the routine: schedule the routine for then or later."
+            )
+    if errors:
+        raise ValidationError(errors)
+
+
+def routines_needing(exercise):
+    """The published (or scheduled) routines holding ``exercise``."""
+    return Routine.objects.publishing().filter(items__exercise=exercise).distinct()
+
+
+@documents_flushed()
+def routine_publish(*, routine, at=None):
+    """Publish ``routine`` now, or schedule it for ``at``; refused over a draft exercise."""
+    exercises = [item.exercise for item in routine.items.select_related("exercise")]
+    when = at or timezone.now()
+    routine_publication_check(
+        status=Publication.PUBLISHED, published_at=when, exercises=exercises
+    )
+    routine.status, routine.published_at = Publication.PUBLISHED, when
+    routine.save(update_fields=["status", "published_at", "updated_at"])
+    return routine
+
+
+@documents_flushed()
+def routine_unpublish(*, routine):
+    """Make ``routine`` a draft again: its document is removed (a tombstone)."""
+    routine.status = Publication.DRAFT
+    routine.save(update_fields=["status", "updated_at"])
+    return routine
+
+
+@documents_flushed()
+def exercise_unpublish(*, exercise, with_routines=False):
+    """Make ``exercise`` a draft; the published routines holding it too, if confirmed.
+
+    Without ``with_routines``, an exercise that published routines hold is refused,
+    naming them (the admin then asks the editor to confirm). Returns the routines
+    unpublished with it.
+    """
+    routines = list(routines_needing(exercise))
+    if routines and not with_routines:
+        names = ", ".join(f"“{routine}”" for routine in routines)
+        raise ValidationError(
+            f"“{exercise}” is in published routines: {names}. Unpublishing it "
+            "unpublishes them too; confirm to do both."
+        )
+    for routine in routines:
+        routine_unpublish(routine=routine)
+    exercise.status = Publication.DRAFT
+    exercise.save(update_fields=["status", "updated_at"])
+    return routines

@@ -92,11 +92,14 @@ def _http_cache_cleared():
     and no cache skipped because another test made it fail."""
     from django.core.cache import caches
 
+    from hipext.content.publication import schedule_forget
     from hipext.http.cachebreaker import breakers_reset
 
     breakers_reset()
     for cache in caches.all():
         cache.clear()
+    # Nor another test's publication schedule (its rows are rolled back).
+    schedule_forget()
 
 
 @pytest.fixture
@@ -105,15 +108,19 @@ def django_assert_num_queries(django_assert_num_queries):
 
     An API request reads the content version from the cache; only the first request
     after a content change reads it from the database (hipext/caching.py). Reading it
-    before the block keeps that one query out of the endpoints' pinned counts.
+    before the block keeps that one query out of the endpoints' pinned counts. The
+    same for the publication schedule (hipext/content/publication.py): one query per
+    publishable model, once per process a second or after a write, none otherwise.
     """
     from contextlib import contextmanager
 
+    from hipext.content.publication import publication_schedule
     from hipext.content.version import content_version
 
     @contextmanager
     def assert_num_queries(num, *args, **kwargs):
         content_version()
+        publication_schedule()
         with django_assert_num_queries(num, *args, **kwargs) as context:
             yield context
 

@@ -73,7 +73,7 @@ def card_context(exercise):
 def exercise_card(request, slug):
     """A self-contained HTML card for one exercise, meant to be framed elsewhere."""
     exercise = get_object_or_404(
-        Exercise.objects.prefetch_related(*CARD_PREFETCH), slug=slug
+        Exercise.objects.published().prefetch_related(*CARD_PREFETCH), slug=slug
     )
     card_url = request.build_absolute_uri(card_path(slug))
     context = {
@@ -175,7 +175,7 @@ class OEmbedView(StrictQueryParamsMixin, APIView):
         url = data["url"].strip()
         slug = _card_slug(url)
         exercise = (
-            Exercise.objects.filter(slug=slug).only("name", "slug").first()
+            Exercise.objects.published().filter(slug=slug).only("name", "slug").first()
             if slug
             else None
         )

@@ -12,6 +12,10 @@ its own ``documents.py``: its kinds (model, serializer, the detail view's querys
 which documents a change to one of its rows affects (``depends``), and which documents
 embed another kind's (``embeds``: a routine embeds its exercises). When documents are
 rendered (once per transaction) is hipext.content.publishing's concern.
+
+Only published content has documents: a draft's is never rendered, and unpublishing
+removes it (a tombstone in the log). A scheduled object's document is rendered at once
+and carries its ``published_at``; reads filter on it (hipext.content.publication).
 """
 
 from collections.abc import Callable, Iterable
@@ -26,6 +30,7 @@ from rest_framework.request import Request
 
 from hipext.models import Document, DocumentChange
 
+from .publication import Publication, PublishableModel, schedule_renew
 from .version import key_digest
 
 # ".invalid" is reserved (RFC 2606): no request can ever come from this host.
@@ -169,10 +174,21 @@ def document_render(kind, obj, request):
     return JSONRenderer().render(data, "application/json")
 
 
-def documents_render(kind, pks=None):
-    """``{pk: (slug, body)}`` of ``kind``'s objects (of ``pks``, or all of them)."""
-    request = placeholder_request()
+def rendered_objects(kind):
+    """The objects of ``kind`` that have documents: all, or the published (scheduled too)."""
     queryset = kind.queryset()
+    if issubclass(kind.model, PublishableModel):
+        queryset = queryset.filter(status=Publication.PUBLISHED)
+    return queryset
+
+
+def documents_render(kind, pks=None):
+    """``{pk: (slug, body, published_at)}`` of ``kind``'s objects with documents.
+
+    Of ``pks``, or all of them; ``published_at`` is None for a kind without drafts.
+    """
+    request = placeholder_request()
+    queryset = rendered_objects(kind)
     if pks is not None:
         queryset = queryset.filter(pk__in=pks)
     # URLs are rendered at the root; a reader puts its base (with any script prefix).
@@ -181,7 +197,12 @@ def documents_render(kind, pks=None):
     set_urlconf(API_URLCONF)
     try:
         return {
-            obj.pk: (obj.slug, document_render(kind, obj, request)) for obj in queryset
+            obj.pk: (
+                obj.slug,
+                document_render(kind, obj, request),
+                getattr(obj, "published_at", None),
+            )
+            for obj in queryset
         }
     finally:
         set_script_prefix(prefix)
@@ -216,38 +237,51 @@ def documents_write(keys):
             bodies = documents_render(kind, chunk)
             rendered += len(bodies)
             documents_store(kind.name, chunk, bodies)
+    # A publication made or moved here changes the horizon or the next scheduled time.
+    schedule_renew()
     return rendered
 
 
 def documents_store(kind, pks, bodies):
-    """Store ``bodies`` (``{pk: (slug, body)}``); remove the documents of other ``pks``."""
+    """Store ``bodies`` (``{pk: (slug, body, published_at)}``); remove other ``pks``'.
+
+    A document removed because its object is gone or back to a draft leaves a
+    tombstone; a new ``published_at`` (a publication rescheduled) is a change too.
+    """
     existing = {
         doc.object_id: doc
         for doc in Document.objects.filter(kind=kind, object_id__in=pks).only(
-            "object_id", "slug", "etag", "body"
+            "object_id", "slug", "etag", "body", "published_at"
         )
     }
     upserts, deletes = [], []
     for pk in pks:
         if pk in bodies:
-            slug, body = bodies[pk]
+            slug, body, published_at = bodies[pk]
             etag = document_etag(body)
             doc = existing.get(pk)
             # Bodies, not only hashes: a rebuild repairs whatever a row holds.
-            if doc is None or (doc.slug, doc.etag, bytes(doc.body)) != (
-                slug,
-                etag,
-                body,
-            ):
-                upserts.append((pk, slug, body, etag))
+            if doc is None or (
+                doc.slug,
+                doc.etag,
+                bytes(doc.body),
+                doc.published_at,
+            ) != (slug, etag, body, published_at):
+                upserts.append((pk, slug, body, etag, published_at))
         elif pk in existing:
             deletes.append(existing[pk])
     if not upserts and not deletes:
         return
     changes = DocumentChange.objects.bulk_create(
         [
-            DocumentChange(kind=kind, object_id=pk, slug=slug, action="upsert")
-            for pk, slug, _, _ in upserts
+            DocumentChange(
+                kind=kind,
+                object_id=pk,
+                slug=slug,
+                action="upsert",
+                published_at=published_at,
+            )
+            for pk, slug, _, _, published_at in upserts
         ]
         + [
             DocumentChange(
@@ -258,7 +292,9 @@ def documents_store(kind, pks, bodies):
     )
     now = timezone.now()
     created, updated = [], []
-    for (pk, slug, body, etag), change in zip(upserts, changes, strict=False):
+    for (pk, slug, body, etag, published_at), change in zip(
+        upserts, changes, strict=False
+    ):
         doc = existing.get(pk) or Document(kind=kind, object_id=pk)
         doc.slug, doc.body, doc.etag, doc.seq, doc.updated_at = (
             slug,
@@ -267,9 +303,12 @@ def documents_store(kind, pks, bodies):
             change.seq,
             now,
         )
+        doc.published_at = published_at
         (updated if doc.pk else created).append(doc)
     Document.objects.bulk_create(created)
-    Document.objects.bulk_update(updated, ["slug", "body", "etag", "seq", "updated_at"])
+    Document.objects.bulk_update(
+        updated, ["slug", "body", "etag", "seq", "published_at", "updated_at"]
+    )
     if deletes:
         Document.objects.filter(pk__in=[doc.pk for doc in deletes]).delete()
 
@@ -287,6 +326,7 @@ def documents_rebuild():
     orphans = _orphans()
     for kind, docs in orphans.items():
         documents_store(kind, [doc.object_id for doc in docs], {})
+    schedule_renew()
     return rendered, sum(len(docs) for docs in orphans.values())
 
 
@@ -300,11 +340,11 @@ def documents_check():
         stored = {
             doc.object_id: doc
             for doc in Document.objects.filter(kind=kind.name).only(
-                "object_id", "slug", "etag", "body"
+                "object_id", "slug", "etag", "body", "published_at"
             )
         }
         fresh = documents_render(kind)
-        for pk, (slug, body) in sorted(fresh.items()):
+        for pk, (slug, body, published_at) in sorted(fresh.items()):
             doc = stored.get(pk)
             if doc is None:
                 yield (kind.name, pk, slug, "missing")
@@ -312,6 +352,7 @@ def documents_check():
                 bytes(doc.body) != body
                 or doc.etag != document_etag(body)
                 or doc.slug != slug
+                or doc.published_at != published_at
             ):
                 yield (kind.name, pk, slug, "differs")
     for docs in _orphans().values():
@@ -320,7 +361,7 @@ def documents_check():
 
 
 def _orphans():
-    """Stored documents whose object (or kind) no longer exists, by kind."""
+    """Stored documents whose object (or kind) no longer exists or is a draft, by kind."""
     orphans = {}
     for doc in Document.objects.only("kind", "object_id", "slug").order_by(
         "kind", "object_id"
@@ -330,6 +371,12 @@ def _orphans():
         kind = _kinds.get(name)
         if kind is None:
             continue
-        alive = set(kind.model._default_manager.values_list("pk", flat=True))
+        # A draft's document is an orphan too: drafts have none.
+        alive = set(
+            rendered_objects(kind)
+            .prefetch_related(None)
+            .order_by()
+            .values_list("pk", flat=True)
+        )
         orphans[name] = [doc for doc in docs if doc.object_id not in alive]
     return {name: docs for name, docs in orphans.items() if docs}

@@ -1,0 +1,219 @@
+"""Drafts and publishing: which content apps see, and when a scheduled item appears.
+
+A publishable object (exercise, routine, guideline) is a draft or published, with
+``published_at``. Published with a ``published_at`` in the future, it is scheduled: it
+appears by itself at that time, with no job runner, because every public read filters
+on the time. Drafts are never rendered into the public read model.
+
+Reads do not filter on "now" itself but on the publication horizon: the latest
+``published_at`` of published content that is not in the future. Both select the same
+rows, but the horizon moves only when content changes or a scheduled time passes, so
+the keys derived from it (the pagination count cache, the ETags and stored responses
+of hipext.http.caching, through ``publication_token()``) stay stable between those
+moments and change at once when one passes.
+
+The schedule (horizon and next scheduled time) is one query, kept per process until
+the next scheduled time, at most ``API_PUBLICATION_SCHEDULE_TTL`` seconds (how late
+another process may learn of a publication made "now"), and renewed in the writing
+transaction whenever published documents are written.
+"""
+
+import threading
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from django.apps import apps
+from django.conf import settings
+from django.db import DEFAULT_DB_ALIAS, models
+from django.db.models import Max, Min, Q
+from django.utils import timezone
+
+from .modeling import SlugManager, choice_constraint
+
+# What a horizon is when nothing is published yet: before any real published_at.
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+class Publication(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    PUBLISHED = "published", "Published"
+
+
+class PublishableQuerySet(models.QuerySet):
+    def published(self):
+        """What apps see now: published, at a ``published_at`` not in the future."""
+        return self.filter(visible_q())
+
+    def publishing(self):
+        """Published or scheduled: what the read model renders documents for."""
+        return self.filter(status=Publication.PUBLISHED)
+
+
+class PublishableManager(SlugManager.from_queryset(PublishableQuerySet)):
+    pass
+
+
+class PublishableModel(models.Model):
+    """Content with a publication state: new objects start as drafts."""
+
+    status = models.CharField(
+        max_length=20,
+        choices=Publication.choices,
+        default=Publication.DRAFT,
+        help_text=(
+            "Drafts are seen only in the admin and through a preview link. Published "
+            "content is seen by apps from its publication time."
+        ),
+    )
+    published_at = models.DateTimeField(
+        "publication time",
+        null=True,
+        blank=True,
+        help_text=(
+            "When apps start to see it. A time in the future schedules it: it "
+            "appears by itself then. Empty on publishing means now."
+        ),
+    )
+
+    objects = PublishableManager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.status == Publication.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()
+        super().save(*args, **kwargs)
+
+    @property
+    def is_published(self):
+        """Whether apps see it now."""
+        return (
+            self.status == Publication.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+    @property
+    def is_scheduled(self):
+        return (
+            self.status == Publication.PUBLISHED
+            and self.published_at is not None
+            and self.published_at > timezone.now()
+        )
+
+    @property
+    def publication_label(self):
+        """ "Draft", "Published" or "Scheduled for <time>", for editors."""
+        if self.is_scheduled:
+            return f"Scheduled for {self.published_at:%Y-%m-%d %H:%M} UTC"
+        return self.get_status_display()
+
+
+def publication_constraints():
+    """The rules of the publication fields, for a publishable model's Meta."""
+    return [
+        choice_constraint("status", Publication),
+        models.CheckConstraint(
+            condition=~Q(status=Publication.PUBLISHED) | Q(published_at__isnull=False),
+            name="%(app_label)s_%(class)s_published_has_time",
+            violation_error_message="Published content needs a publication time.",
+        ),
+    ]
+
+
+def publishable_models():
+    """Every concrete model with a publication state."""
+    return [
+        model
+        for model in apps.get_models()
+        if issubclass(model, PublishableModel) and not model._meta.abstract
+    ]
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """The publication horizon and the next scheduled time after it, as of ``at``."""
+
+    horizon: datetime
+    next_at: datetime | None
+    at: datetime
+    expires: datetime
+
+
+_lock = threading.Lock()
+_schedules = {}
+
+
+def _compute(using, now):
+    horizon, next_at = None, None
+    for model in publishable_models():
+        found = (
+            model._default_manager.using(using)
+            .filter(status=Publication.PUBLISHED)
+            .aggregate(
+                past=Max("published_at", filter=Q(published_at__lte=now)),
+                future=Min("published_at", filter=Q(published_at__gt=now)),
+            )
+        )
+        if found["past"] is not None and (horizon is None or found["past"] > horizon):
+            horizon = found["past"]
+        if found["future"] is not None and (
+            next_at is None or found["future"] < next_at
+        ):
+            next_at = found["future"]
+    expires = now + timedelta(seconds=settings.API_PUBLICATION_SCHEDULE_TTL)
+    if next_at is not None:
+        expires = min(expires, next_at)
+    return Schedule(horizon or EPOCH, next_at, now, expires)
+
+
+def publication_schedule(*, using=DEFAULT_DB_ALIAS):
+    """The current schedule: from this process's copy while valid, else the database."""
+    now = timezone.now()
+    schedule = _schedules.get(using)
+    if schedule is None or not schedule.at <= now < schedule.expires:
+        schedule = _compute(using, now)
+        with _lock:
+            _schedules[using] = schedule
+    return schedule
+
+
+def schedule_renew(*, using=DEFAULT_DB_ALIAS):
+    """Recompute the schedule now (published content changed in this transaction)."""
+    schedule = _compute(using, timezone.now())
+    with _lock:
+        _schedules[using] = schedule
+    return schedule
+
+
+def schedule_forget():
+    """Drop this process's copies (tests, and after a rolled-back write)."""
+    with _lock:
+        _schedules.clear()
+
+
+def visible_q(*, using=DEFAULT_DB_ALIAS):
+    """The condition for what apps see now, on the publication horizon."""
+    return Q(
+        status=Publication.PUBLISHED,
+        published_at__lte=publication_schedule(using=using).horizon,
+    )
+
+
+def next_scheduled_change(*, using=DEFAULT_DB_ALIAS):
+    """When the published content next changes with no write: a scheduled time, or None.
+
+    A response or count cached now must not be served past it (hipext.http.caching).
+    """
+    return publication_schedule(using=using).next_at
+
+
+def publication_token(*, using=DEFAULT_DB_ALIAS):
+    """A short text that changes whenever a scheduled publication becomes visible.
+
+    Caches keyed on the content version add it to their key (and validators), so a
+    response of the content before a scheduled time is never served after it.
+    """
+    horizon = publication_schedule(using=using).horizon
+    return str(round(horizon.timestamp() * 1_000_000))
