@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import timezone
 
 from hipext.content.modeling import SlugManager, choice_constraint, split_lines
 from hipext.content.ordering import (
@@ -231,11 +232,12 @@ class Exercise(DoseFields, PublishableModel, RevisionedModel):
         # or be scheduled after the routine, under it (routines.services unpublishes
         # both once the editor confirms).
         held = []
+        now = timezone.now()
         for name, published_at in self.routine_items.filter(
             routine__status=Publication.PUBLISHED
         ).values_list("routine__name", "routine__published_at"):
             if self.status != Publication.PUBLISHED or (
-                self.published_at and published_at and self.published_at > published_at
+                self.published_at and self.published_at > max(published_at, now)
             ):
                 held.append(f"“{name}”")
         if held:

@@ -73,13 +73,14 @@ def routine_items_set(*, routine, items):
 def routine_publication_check(*, status, published_at, exercises):
     """Refuse a published routine holding an exercise apps would not see with it.
 
-    A published routine shows its exercises, so each must be published, no later
-    than the routine (an empty ``published_at`` means now). Raises ValidationError
-    naming each exercise in the way.
+    A published routine shows its exercises, so each must be published and seen
+    by the time the routine is (an empty ``published_at`` means now). Raises
+    ValidationError naming each exercise in the way.
     """
     if status != Publication.PUBLISHED:
         return
-    when = published_at or timezone.now()
+    now = timezone.now()
+    when = max(published_at or now, now)
     errors = []
     for exercise in exercises:
         if exercise.status != Publication.PUBLISHED:
