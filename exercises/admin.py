@@ -3,8 +3,10 @@ from django.contrib import admin
 from django.utils.safestring import mark_safe
 
 from hipext.content.admin import (
+    PUBLICATION_FIELDSET,
     DocumentsFlushedAdminMixin,
     OrderedInlineSaveMixin,
+    PublicationAdminMixin,
     RevisionCheckedAdminMixin,
 )
 
@@ -82,6 +84,7 @@ class VariationInline(admin.TabularInline):
 
 @admin.register(Exercise)
 class ExerciseAdmin(
+    PublicationAdminMixin,
     DocumentsFlushedAdminMixin,
     RevisionCheckedAdminMixin,
     OrderedInlineSaveMixin,
@@ -99,6 +102,7 @@ class ExerciseAdmin(
     ordering = ["name"]
     prepopulated_fields = {"slug": ("name",)}
     readonly_fields = ["uuid", "created_at", "updated_at", "diagram"]
+    preview_card_view = "exercise-card-preview"
     inlines = [
         ExerciseStepInline,
         ExerciseMuscleInline,
@@ -109,8 +113,19 @@ class ExerciseAdmin(
     fieldsets = [
         (
             None,
-            {"fields": ["name", "slug", "aliases", "summary", "uuid", "base_revision"]},
+            {
+                "fields": [
+                    "name",
+                    "slug",
+                    "aliases",
+                    "editorial_aliases",
+                    "summary",
+                    "uuid",
+                    "base_revision",
+                ]
+            },
         ),
+        PUBLICATION_FIELDSET,
         (
             "How it is done",
             {"fields": ["difficulty", "difficulty_basis", "position", "laterality"]},
@@ -127,7 +142,7 @@ class ExerciseAdmin(
             },
         ),
         ("Advice", {"fields": ["tips", "cautions"]}),
-        ("Source", {"fields": ["source", "created_at", "updated_at"]}),
+        ("Source", {"fields": ["source", "source_number", "created_at", "updated_at"]}),
         ("Muscle diagram", {"fields": ["diagram"]}),
     ]
 
@@ -158,9 +173,15 @@ class EquipmentAdmin(DocumentsFlushedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Guideline)
-class GuidelineAdmin(DocumentsFlushedAdminMixin, admin.ModelAdmin):
+class GuidelineAdmin(
+    PublicationAdminMixin, DocumentsFlushedAdminMixin, admin.ModelAdmin
+):
     list_display = ["position", "title", "slug"]
     list_display_links = ["title"]
     search_fields = ["title", "text"]
     ordering = ["position"]
     prepopulated_fields = {"slug": ("title",)}
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "text", "position", "source"]}),
+        PUBLICATION_FIELDSET,
+    ]

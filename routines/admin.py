@@ -4,8 +4,10 @@ from django.core.exceptions import ValidationError
 
 from exercises.dose import DOSE_FIELDS
 from hipext.content.admin import (
+    PUBLICATION_FIELDSET,
     DocumentsFlushedAdminMixin,
     OrderedInlineSaveMixin,
+    PublicationAdminMixin,
     RevisionCheckedAdminMixin,
 )
 
@@ -26,10 +28,10 @@ class RoutineItemFormSet(forms.BaseInlineFormSet):
             if form.cleaned_data and not form.cleaned_data.get("DELETE")
         ]
         kept.sort(key=lambda data: data["position"])
+        exercises = [data["exercise"] for data in kept]
         try:
             routine_items_check(
-                difficulty=self.instance.difficulty,
-                exercises=[data["exercise"] for data in kept],
+                difficulty=self.instance.difficulty, exercises=exercises
             )
         except ValidationError as error:
             raise ValidationError(error.messages) from error
@@ -48,6 +50,7 @@ class RoutineItemInline(admin.TabularInline):
 
 @admin.register(Routine)
 class RoutineAdmin(
+    PublicationAdminMixin,
     DocumentsFlushedAdminMixin,
     RevisionCheckedAdminMixin,
     OrderedInlineSaveMixin,
@@ -79,6 +82,7 @@ class RoutineAdmin(
                 ]
             },
         ),
+        PUBLICATION_FIELDSET,
         ("Guidance", {"fields": ["warm_up", "notes"]}),
         ("History", {"fields": ["created_at", "updated_at"]}),
     ]

@@ -6,9 +6,12 @@ the exercises' own documents, so a routine is re-rendered whenever one of its
 exercises' documents is (tests/hipext/content/test_documents.py checks it).
 """
 
+from exercises.models import Exercise
 from hipext.content.documents import DocumentKind, depends, embeds, register
+from hipext.content.publication import holders_register
 
 from .models import Routine, RoutineItem
+from .services import routines_holding
 from .views import RoutineViewSet
 
 register(DocumentKind.of_viewset("routine", RoutineViewSet))
@@ -24,3 +27,6 @@ embeds(
         .distinct()
     ),
 )
+
+# A published routine shows its exercises: unpublishing one asks to unpublish it too.
+holders_register(Exercise, routines_holding)

@@ -103,6 +103,16 @@ class Routine(PublishableModel, RevisionedModel):
     def note_list(self):
         return split_lines(self.notes)
 
+    def publication_check(self):
+        """Refuse publishing while an exercise of it is not seen (a draft, or later)."""
+        from .services import routine_publication_check  # services import models
+
+        routine_publication_check(
+            status=self.status,
+            published_at=self.published_at,
+            exercises=[item.exercise for item in self.items.select_related("exercise")],
+        )
+
     # The derived properties read ``items.all()``: views prefetch it (see
     # ROUTINE_PREFETCH in routines.selectors; the computations are in
     # routines.summaries), so they never query per routine.

@@ -97,49 +97,8 @@ def routine_publication_check(*, status, published_at, exercises):
         raise ValidationError(errors)
 
 
-def routines_needing(exercise):
+def routines_holding(exercise):
     """The published (or scheduled) routines holding ``exercise``."""
-    return Routine.objects.publishing().filter(items__exercise=exercise).distinct()
-
-
-@documents_flushed()
-def routine_publish(*, routine, at=None):
-    """Publish ``routine`` now, or schedule it for ``at``; refused over a draft exercise."""
-    exercises = [item.exercise for item in routine.items.select_related("exercise")]
-    when = at or timezone.now()
-    routine_publication_check(
-        status=Publication.PUBLISHED, published_at=when, exercises=exercises
+    return list(
+        Routine.objects.publishing().filter(items__exercise=exercise).distinct()
     )
-    routine.status, routine.published_at = Publication.PUBLISHED, when
-    routine.save(update_fields=["status", "published_at", "updated_at"])
-    return routine
-
-
-@documents_flushed()
-def routine_unpublish(*, routine):
-    """Make ``routine`` a draft again: its document is removed (a tombstone)."""
-    routine.status = Publication.DRAFT
-    routine.save(update_fields=["status", "updated_at"])
-    return routine
-
-
-@documents_flushed()
-def exercise_unpublish(*, exercise, with_routines=False):
-    """Make ``exercise`` a draft; the published routines holding it too, if confirmed.
-
-    Without ``with_routines``, an exercise that published routines hold is refused,
-    naming them (the admin then asks the editor to confirm). Returns the routines
-    unpublished with it.
-    """
-    routines = list(routines_needing(exercise))
-    if routines and not with_routines:
-        names = ", ".join(f"“{routine}”" for routine in routines)
-        raise ValidationError(
-            f"“{exercise}” is in published routines: {names}. Unpublishing it "
-            "unpublishes them too; confirm to do both."
-        )
-    for routine in routines:
-        routine_unpublish(routine=routine)
-    exercise.status = Publication.DRAFT
-    exercise.save(update_fields=["status", "updated_at"])
-    return routines

@@ -2,7 +2,7 @@
 
 from django.urls import re_path
 
-from .views import OEmbedView, exercise_card
+from .views import OEmbedView, exercise_card, exercise_card_preview
 
 # Both answer with or without a trailing slash, like the rest of the API.
 urlpatterns = [
@@ -12,4 +12,10 @@ urlpatterns = [
         name="exercise-card",
     ),
     re_path(r"^api/oembed/?$", OEmbedView.as_view(), name="oembed"),
+    # A draft's card, by signed link (hipext/content/preview.py).
+    re_path(
+        r"^embed/preview/(?P<token>[-\w:]+)/?$",
+        exercise_card_preview,
+        name="exercise-card-preview",
+    ),
 ]

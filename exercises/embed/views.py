@@ -1,5 +1,6 @@
 """The embeddable exercise card and its oEmbed endpoint (https://oembed.com/)."""
 
+import base64
 from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
@@ -17,11 +18,14 @@ from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from exercises.diagrams import exercise_diagram_svg
 from exercises.models import Exercise, MuscleRole
 from exercises.selectors import equipment_links_prefetch, muscle_links_prefetch
 from hipext.api.params import StrictQueryParamsMixin
 from hipext.api.problems import PROBLEM_CONTENT_TYPE
 from hipext.api.schema import ProblemSerializer
+from hipext.content.preview import PreviewLinkInvalid, preview_object
+from hipext.http.preview import preview_headers, preview_refused
 
 from .serializers import OEmbedParamsSerializer, OEmbedSerializer
 
@@ -88,6 +92,32 @@ def exercise_card(request, slug):
     response = HttpResponse(render_to_string("exercises/embed_card.html", context))
     response.headers["Content-Security-Policy"] = CARD_CSP
     return response
+
+
+@xframe_options_exempt
+@require_safe
+def exercise_card_preview(request, token):
+    """An exercise's card, draft or not, by signed link: never stored, no cookie."""
+    try:
+        _, exercise = preview_object(
+            token, queryset=Exercise.objects.prefetch_related(*CARD_PREFETCH)
+        )
+    except PreviewLinkInvalid as error:
+        return preview_refused(error)
+    if not isinstance(exercise, Exercise):
+        return preview_refused(PreviewLinkInvalid("Only exercises have a card."))
+    context = {
+        **card_context(exercise),
+        # The public diagram is not there for a draft: the drawing goes inline.
+        "diagram_url": "data:image/svg+xml;base64,"
+        + base64.b64encode(exercise_diagram_svg(exercise).encode()).decode(),
+        "card_url": request.build_absolute_uri(),
+        "oembed_url": "",
+        "preview": True,
+    }
+    response = HttpResponse(render_to_string("exercises/embed_card.html", context))
+    response.headers["Content-Security-Policy"] = CARD_CSP
+    return preview_headers(response)
 
 
 def card_path(slug):

@@ -24,6 +24,7 @@ from datetime import UTC, datetime, timedelta
 
 from django.apps import apps
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import DEFAULT_DB_ALIAS, models
 from django.db.models import Max, Min, Q
 from django.utils import timezone
@@ -217,3 +218,64 @@ def publication_token(*, using=DEFAULT_DB_ALIAS):
     """
     horizon = publication_schedule(using=using).horizon
     return str(round(horizon.timestamp() * 1_000_000))
+
+
+# Which published objects show another one (a routine shows its exercises), filled
+# by the apps as the admin registry is: ``holders_register(Exercise, finder)``.
+_holder_finders = {}
+
+
+def holders_register(model, finder):
+    """Declare that ``finder(obj)`` gives the published objects showing ``obj``."""
+    _holder_finders.setdefault(model, []).append(finder)
+
+
+def publication_holders(obj):
+    """The published (or scheduled) objects showing ``obj``, which must stay seen."""
+    return [
+        holder
+        for finder in _holder_finders.get(type(obj), ())
+        for holder in finder(obj)
+    ]
+
+
+def content_publish(obj, *, at=None):
+    """Publish ``obj`` now, or schedule it for ``at``; its own rules are checked.
+
+    A model may define ``publication_check()`` (a routine refuses a draft exercise);
+    it raises ValidationError naming what is in the way.
+    """
+    from .publishing import documents_flushed
+
+    with documents_flushed():
+        obj.status = Publication.PUBLISHED
+        obj.published_at = at or timezone.now()
+        check = getattr(obj, "publication_check", None)
+        if check is not None:
+            check()
+        obj.save(update_fields=["status", "published_at"])
+    return obj
+
+
+def content_unpublish(obj, *, with_holders=False):
+    """Make ``obj`` a draft again: its document is removed, a tombstone logged.
+
+    If published objects show it (routines holding an exercise), it is refused,
+    naming them, unless ``with_holders``: then they become drafts too (the editor
+    confirmed). Returns those holders.
+    """
+    from .publishing import documents_flushed
+
+    holders = publication_holders(obj)
+    if holders and not with_holders:
+        names = ", ".join(f"“{holder}”" for holder in holders)
+        raise ValidationError(
+            f"“{obj}” is shown by published content: {names}. Unpublishing it "
+            "unpublishes them too; confirm to do both."
+        )
+    with documents_flushed():
+        for holder in holders:
+            content_unpublish(holder, with_holders=True)
+        obj.status = Publication.DRAFT
+        obj.save(update_fields=["status"])
+    return holders

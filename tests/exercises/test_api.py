@@ -10,8 +10,8 @@ from hipext.content.publication import Publication
 from hipext.content.publishing import documents_flushed
 from routines.models import Routine
 from tests.factories import (
-    EquipmentFactory,
     PUBLISHED_AT,
+    EquipmentFactory,
     ExerciseFactory,
     MuscleFactory,
     full_exercise,
