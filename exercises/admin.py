@@ -98,7 +98,7 @@ class ExerciseAdmin(
         ("equipment_links__equipment", admin.RelatedOnlyFieldListFilter),
         ("muscle_links__muscle", admin.RelatedOnlyFieldListFilter),
     ]
-    search_fields = ["name", "slug", "aliases"]
+    search_fields = ["name", "slug", "aliases", "editorial_aliases"]
     ordering = ["name"]
     prepopulated_fields = {"slug": ("name",)}
     readonly_fields = ["uuid", "created_at", "updated_at", "diagram"]

@@ -163,7 +163,9 @@ def exercises_matching(queryset, text):
             .values("text")
         )
         vector = (
-            SearchVector("name", "aliases", weight="A", config="english")
+            SearchVector(
+                "name", "aliases", "editorial_aliases", weight="A", config="english"
+            )
             + SearchVector("summary", weight="B", config="english")
             + SearchVector(
                 Coalesce(Subquery(steps), Value(""), output_field=TextField()),
@@ -181,6 +183,7 @@ def exercises_matching(queryset, text):
         queryset = queryset.filter(
             Q(name__icontains=word)
             | Q(aliases__icontains=word)
+            | Q(editorial_aliases__icontains=word)
             | Q(summary__icontains=word)
             | Exists(
                 ExerciseStep.objects.filter(

@@ -81,6 +81,12 @@ class PublishableModel(models.Model):
     class Meta:
         abstract = True
 
+    def clean(self):
+        super().clean()
+        # Published with no time means now (before the constraint is validated).
+        if self.status == Publication.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()
+
     def save(self, *args, **kwargs):
         if self.status == Publication.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()

@@ -21,6 +21,7 @@ from django.http import HttpResponse, HttpResponseNotModified
 from django.utils.cache import cc_delim_re, get_conditional_response, patch_vary_headers
 from django.utils.http import http_date, parse_etags
 
+from hipext.content.publication import publication_token
 from hipext.content.version import (
     CACHE_ALIAS,
     VERSION_KEY,
@@ -89,7 +90,9 @@ class ApiCachingMiddleware:
         else:
             version = version_unpack(found.get(VERSION_KEY))
             version = version or content_version_refill()
-        token = f"{version[0]}:{version[1]}"
+        # A scheduled publication changes the content with no write: the token (so
+        # ETags and stored responses) moves with the publication horizon too.
+        token = f"{version[0]}:{version[1]}:{publication_token()}"
         etag = f'"{key_digest(token + chr(10) + identity)}"'
         last_modified = int(version[1])
 
