@@ -105,8 +105,7 @@ def _visible_everywhere(client, content, state):
             in _slugs(client, "/api/exercises?difficulty=beginner", **headers)[1],
             exercise.slug
             in _slugs(client, f"/api/exercises?muscle={muscle.slug}", **headers)[1],
-            client.get(f"/api/exercises/{exercise.slug}", **headers).status_code
-            == 200,
+            client.get(f"/api/exercises/{exercise.slug}", **headers).status_code == 200,
             routine.slug in _slugs(client, "/api/routines", **headers)[1],
             client.get(f"/api/routines/{routine.slug}", **headers).status_code == 200,
             guideline.slug in _slugs(client, "/api/guidelines", **headers)[1],
