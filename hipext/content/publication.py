@@ -81,16 +81,16 @@ class PublishableModel(models.Model):
     class Meta:
         abstract = True
 
+    def save(self, *args, **kwargs):
+        if self.status == Publication.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()
+        super().save(*args, **kwargs)
+
     def clean(self):
         super().clean()
         # Published with no time means now (before the constraint is validated).
         if self.status == Publication.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
-
-    def save(self, *args, **kwargs):
-        if self.status == Publication.PUBLISHED and self.published_at is None:
-            self.published_at = timezone.now()
-        super().save(*args, **kwargs)
 
     @property
     def is_published(self):
