@@ -109,8 +109,8 @@ def django_assert_num_queries(django_assert_num_queries):
     An API request reads the content version from the cache; only the first request
     after a content change reads it from the database (hipext/caching.py). Reading it
     before the block keeps that one query out of the endpoints' pinned counts. The
-    same for the publication schedule (hipext/content/publication.py): one query per
-    publishable model, once per process a second or after a write, none otherwise.
+    same for the publication schedule (hipext/content/publication.py): one query, once
+    per process a second, after a write or when a scheduled time passes.
     """
     from contextlib import contextmanager
 

@@ -153,22 +153,24 @@ _schedules = {}
 
 
 def _compute(using, now):
-    horizon, next_at = None, None
-    for model in publishable_models():
-        found = (
-            model._default_manager.using(using)
-            .filter(status=Publication.PUBLISHED)
-            .aggregate(
-                past=Max("published_at", filter=Q(published_at__lte=now)),
-                future=Min("published_at", filter=Q(published_at__gt=now)),
-            )
+    # One query for every publishable model: a UNION of one grouped row each.
+    rows = [
+        model._default_manager.using(using)
+        .filter(status=Publication.PUBLISHED)
+        .order_by()
+        .values("status")
+        .annotate(
+            past=Max("published_at", filter=Q(published_at__lte=now)),
+            future=Min("published_at", filter=Q(published_at__gt=now)),
         )
-        if found["past"] is not None and (horizon is None or found["past"] > horizon):
-            horizon = found["past"]
-        if found["future"] is not None and (
-            next_at is None or found["future"] < next_at
-        ):
-            next_at = found["future"]
+        .values_list("past", "future")
+        for model in publishable_models()
+    ]
+    found = list(rows[0].union(*rows[1:], all=True)) if rows else []
+    pasts = [past for past, _ in found if past is not None]
+    futures = [future for _, future in found if future is not None]
+    horizon = max(pasts, default=None)
+    next_at = min(futures, default=None)
     expires = now + timedelta(seconds=settings.API_PUBLICATION_SCHEDULE_TTL)
     if next_at is not None:
         expires = min(expires, next_at)
