@@ -19,6 +19,7 @@ from hipext.content.seeding import (
     publication_write,
     register,
     validated_save,
+    without_publication,
 )
 
 from .dose import DOSE_FIELDS
@@ -209,6 +210,13 @@ def exercise_dump(exercise):
     }
 
 
+def exercise_earlier_dump(exercise):
+    """The dump before publication, alias origins and the article's numbers."""
+    dumped = without_publication(exercise_dump(exercise))
+    del dumped["editorial_aliases"], dumped["source_number"]
+    return {**dumped, "aliases": exercise.all_alias_list}
+
+
 def exercise_write(exercise, data):
     exercise = exercise or Exercise(slug=data["slug"])
     exercise.uuid = data["uuid"]
@@ -382,6 +390,7 @@ EXERCISES = ContentKind(
     normalize=exercise_normalize,
     dump=exercise_dump,
     write=exercise_write,
+    earlier_dump=exercise_earlier_dump,
     link=exercise_link,
     prefetch=exercise_detail_prefetches(),
     positions=Positions(
@@ -397,6 +406,7 @@ GUIDELINES = ContentKind(
     normalize=guideline_normalize,
     dump=guideline_dump,
     write=guideline_write,
+    earlier_dump=lambda guideline: without_publication(guideline_dump(guideline)),
     export_order=("position",),
     positions=Positions(
         key="guidelines",

@@ -15,6 +15,7 @@ from hipext.content.seeding import (
     publication_write,
     register,
     validated_save,
+    without_publication,
 )
 
 from .models import Routine, RoutineItem
@@ -119,6 +120,7 @@ ROUTINES = ContentKind(
     normalize=routine_normalize,
     dump=routine_dump,
     write=routine_write,
+    earlier_dump=lambda routine: without_publication(routine_dump(routine)),
     prefetch=(
         Prefetch("items", queryset=RoutineItem.objects.select_related("exercise")),
     ),

@@ -283,3 +283,28 @@ def test_a_broken_fixture_changes_nothing(db, tmp_path, settings):
     assert Muscle.objects.count() == 0
     assert Exercise.objects.count() == 0
     assert SeedRecord.objects.count() == 0
+
+
+def test_content_seeded_by_the_release_before_publication_is_updated_not_skipped(
+    seeded,
+):
+    # As the previous release left it: the desk-break's old summary, and every
+    # fingerprint taken on the dump as it was shaped then.
+    from hipext.content.seeding import content_kinds
+    from hipext.content.seeding import digest as fingerprint
+    from routines.models import Routine
+
+    Routine.objects.filter(slug="desk-break").update(
+        summary="A short routine for people who sit all day."
+    )
+    for kind in content_kinds():
+        for obj in kind.queryset():
+            SeedRecord.objects.filter(model=kind.label, key=obj.slug).update(
+                digest=fingerprint((kind.earlier_dump or kind.dump)(obj))
+            )
+
+    report = content_seed()
+
+    assert report.updated == ["routine desk-break"]
+    assert not report.skipped
+    assert "every 30–60 minutes" in Routine.objects.get(slug="desk-break").summary
