@@ -239,3 +239,22 @@ def test_admin_publish_refuses_a_routine_with_a_draft_naming_it(admin_client, ro
 
     assert "“Bridge 1” is a draft" in response.content.decode()
     assert Routine.objects.get(pk=routine.pk).status == Publication.DRAFT
+
+
+def test_a_list_with_the_schedule_to_renew_takes_one_query_more(api_client):
+    # Pinned elsewhere: 2 (count, page) and 1 (a detail's document), with the
+    # schedule kept. Renewing it (once a second per process, after a write, or when
+    # a scheduled time passes) is the one query more.
+    from hipext.content.version import content_version
+
+    with documents_flushed():
+        exercise = ExerciseFactory()
+    content_version()
+    schedule_forget()
+    with CaptureQueriesContext(connection) as cold:
+        assert api_client.get("/api/exercises").status_code == 200
+    assert len(cold) == 3
+    schedule_forget()
+    with CaptureQueriesContext(connection) as detail:
+        assert api_client.get(f"/api/exercises/{exercise.slug}").status_code == 200
+    assert len(detail) == 2
