@@ -7,9 +7,11 @@ from django.utils.safestring import mark_safe
 
 from hipext.content import history
 from hipext.content.admin import (
+    PUBLICATION_FIELDSET,
     DocumentsFlushedAdminMixin,
     OrderedInlineSaveMixin,
     OrderedTabularInline,
+    PublicationAdminMixin,
     RevisionCheckedAdminMixin,
 )
 from hipext.content.historyadmin import HistoryAdminMixin
@@ -114,6 +116,7 @@ class VariationInline(admin.TabularInline):
 
 @admin.register(Exercise)
 class ExerciseAdmin(
+    PublicationAdminMixin,
     DocumentsFlushedAdminMixin,
     HistoryAdminMixin,
     RevisionCheckedAdminMixin,
@@ -129,10 +132,11 @@ class ExerciseAdmin(
         ("equipment_links__equipment", admin.RelatedOnlyFieldListFilter),
         ("muscle_links__muscle", admin.RelatedOnlyFieldListFilter),
     ]
-    search_fields = ["name", "slug", "aliases"]
+    search_fields = ["name", "slug", "aliases", "editorial_aliases"]
     ordering = ["name"]
     prepopulated_fields = {"slug": ("name",)}
     readonly_fields = ["uuid", "created_at", "updated_at", "diagram"]
+    preview_card_view = "exercise-card-preview"
     inlines = [
         ExerciseStepInline,
         ExerciseMuscleInline,
@@ -143,8 +147,19 @@ class ExerciseAdmin(
     fieldsets = [
         (
             None,
-            {"fields": ["name", "slug", "aliases", "summary", "uuid", "base_revision"]},
+            {
+                "fields": [
+                    "name",
+                    "slug",
+                    "aliases",
+                    "editorial_aliases",
+                    "summary",
+                    "uuid",
+                    "base_revision",
+                ]
+            },
         ),
+        PUBLICATION_FIELDSET,
         (
             "How it is done",
             {"fields": ["difficulty", "difficulty_basis", "position", "laterality"]},
@@ -161,7 +176,7 @@ class ExerciseAdmin(
             },
         ),
         ("Advice", {"fields": ["tips", "cautions"]}),
-        ("Source", {"fields": ["source", "created_at", "updated_at"]}),
+        ("Source", {"fields": ["source", "source_number", "created_at", "updated_at"]}),
         ("Muscle diagram", {"fields": ["diagram"]}),
     ]
 
@@ -203,9 +218,18 @@ class EquipmentAdmin(DocumentsFlushedAdminMixin, HistoryAdminMixin, admin.ModelA
 
 
 @admin.register(Guideline)
-class GuidelineAdmin(DocumentsFlushedAdminMixin, HistoryAdminMixin, admin.ModelAdmin):
+class GuidelineAdmin(
+    PublicationAdminMixin,
+    DocumentsFlushedAdminMixin,
+    HistoryAdminMixin,
+    admin.ModelAdmin,
+):
     list_display = ["position", "title", "slug"]
     list_display_links = ["title"]
     search_fields = ["title", "text"]
     ordering = ["position"]
     prepopulated_fields = {"slug": ("title",)}
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "text", "position", "source"]}),
+        PUBLICATION_FIELDSET,
+    ]

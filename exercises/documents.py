@@ -38,7 +38,8 @@ MUSCLE_FILTER = (("exercise", "muscles"), ("muscle", ANY_FIELD))
 DIFFICULTY_FILTER = (("exercise", "difficulty"),)
 EXERCISE_LIST = list_dependencies(
     "exercise",
-    order=("name",),
+    # The default order: the article's, then by name.
+    order=("source_number", "name"),
     parameters={
         "equipment": EQUIPMENT_FILTER,
         "available": EQUIPMENT_FILTER,
@@ -49,11 +50,17 @@ EXERCISE_LIST = list_dependencies(
         "laterality": (("exercise", "laterality"),),
         "position": (("exercise", "position"),),
         "search": tuple(
-            ("exercise", field) for field in ("name", "aliases", "summary", "steps")
+            ("exercise", field)
+            for field in ("name", "aliases", "editorial_aliases", "summary", "steps")
         ),
         "updated_since": (("exercise", "updated_at"),),
     },
-    ordering={"name": "name", "difficulty": "difficulty", "updated_at": "updated_at"},
+    ordering={
+        "source": "source_number",
+        "name": "name",
+        "difficulty": "difficulty",
+        "updated_at": "updated_at",
+    },
 )
 MUSCLE_LIST = list_dependencies(
     "muscle",

@@ -10,6 +10,8 @@ STANDING_KICKBACKS = {
     "slug": "standing-kickbacks",
     "name": "Standing kickbacks",
     "aliases": ["Standing kickback"],
+    "editorial_aliases": [],
+    "source_number": 5,
     "summary": "Standing kickbacks are easy to perform and can be great for beginners.",
     "difficulty": "beginner",
     "difficulty_basis": (
@@ -84,6 +86,7 @@ STANDING_KICKBACKS = {
     "tips": ["For a more hamstring-focused workout, keep your legs straight."],
     "cautions": [],
     "source": "Source article “Hip extension exercises”, exercise 5: Standing kickbacks.",
+    "published_at": "2026-01-05T09:30:00Z",
     "created_at": "2026-01-05T09:30:00Z",
     "updated_at": "2026-01-05T09:30:00Z",
 }

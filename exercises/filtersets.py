@@ -4,7 +4,7 @@ import datetime
 
 import django_filters
 from django import forms
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils.dateparse import parse_date, parse_datetime
 from rest_framework.exceptions import ValidationError
 
@@ -33,6 +33,7 @@ from .selectors import (
 )
 
 ORDERING_FIELDS = {
+    "source": "source_number",
     "name": "name",
     "difficulty": "difficulty_rank",
     "updated_at": "updated_at",
@@ -149,8 +150,10 @@ class ExerciseFilterSet(django_filters.FilterSet):
             for sign, direction in (("", "ascending"), ("-", "descending"))
         ],
         help_text=(
-            "Sort keys, comma-separated, `-` for descending. `difficulty` sorts by "
-            "level (beginner first). Ties are broken by name, the default order."
+            "Sort keys, comma-separated, `-` for descending. `source` is the source "
+            "article's order (its numbers 1–8; exercises it does not list come "
+            "last, either way), the default. `difficulty` sorts by level (beginner "
+            "first). Ties are broken by name."
         ),
     )
 
@@ -207,7 +210,16 @@ class ExerciseFilterSet(django_filters.FilterSet):
         for item in value:
             descending = item.startswith("-")
             field = ORDERING_FIELDS[item.lstrip("-")]
-            keys.append(f"-{field}" if descending else field)
+            if field == "source_number":
+                # Exercises the article does not list come last either way.
+                field = F(field)
+                keys.append(
+                    field.desc(nulls_last=True)
+                    if descending
+                    else field.asc(nulls_last=True)
+                )
+            else:
+                keys.append(f"-{field}" if descending else field)
         if "name" not in value and "-name" not in value:
             keys.append("name")
         return queryset.annotate(difficulty_rank=difficulty_rank()).order_by(*keys)

@@ -2,15 +2,23 @@
 
 import uuid
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import timezone
 
 from hipext.content.modeling import SlugManager, choice_constraint, split_lines
 from hipext.content.ordering import (
     position_constraints,
     position_range_constraint,
     validate_position,
+)
+from hipext.content.publication import (
+    Publication,
+    PublishableManager,
+    PublishableModel,
+    publication_constraints,
 )
 from hipext.content.revisions import RevisionedModel
 from hipext.content.validators import validate_line, validate_text
@@ -130,7 +138,7 @@ class Equipment(models.Model):
         return (self.slug,)
 
 
-class Exercise(DoseFields, RevisionedModel):
+class Exercise(DoseFields, PublishableModel, RevisionedModel):
     """A hip-extension exercise with its steps, dose, muscles and equipment."""
 
     uuid = models.UUIDField(
@@ -143,7 +151,27 @@ class Exercise(DoseFields, RevisionedModel):
     name = models.CharField(max_length=150, unique=True, validators=[validate_line])
     slug = models.SlugField(max_length=150, unique=True)
     aliases = models.TextField(
-        blank=True, validators=[validate_text], help_text="Other names, one per line."
+        blank=True,
+        validators=[validate_text],
+        help_text="Other names the source article uses for it, one per line.",
+    )
+    editorial_aliases = models.TextField(
+        blank=True,
+        validators=[validate_text],
+        help_text=(
+            "Other names the editors added, not taken from the source article, one "
+            "per line."
+        ),
+    )
+    source_number = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        unique=True,
+        validators=[validate_position],
+        help_text=(
+            "Its number in the source article (1–8), the lists' default order; empty "
+            "for an exercise the article does not list (listed after those it does)."
+        ),
     )
     summary = models.TextField(validators=[validate_text])
     difficulty = models.CharField(max_length=20, choices=Difficulty.choices)
@@ -181,12 +209,13 @@ class Exercise(DoseFields, RevisionedModel):
         Muscle, through="ExerciseMuscle", related_name="exercises"
     )
 
-    objects = SlugManager()
+    objects = PublishableManager()
 
     class Meta:
         ordering = ["name"]
         constraints = [
             *dose_constraints(),
+            *publication_constraints(),
             choice_constraint("difficulty", Difficulty),
             choice_constraint("position", Position),
             choice_constraint("laterality", Laterality),
@@ -194,6 +223,30 @@ class Exercise(DoseFields, RevisionedModel):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        super().clean()
+        if self.pk is None:
+            return
+        # A published routine shows its exercises: one may not go back to a draft,
+        # or be scheduled after the routine, under it (routines.services unpublishes
+        # both once the editor confirms).
+        held = []
+        now = timezone.now()
+        for name, published_at in self.routine_items.filter(
+            routine__status=Publication.PUBLISHED
+        ).values_list("routine__name", "routine__published_at"):
+            if self.status != Publication.PUBLISHED or (
+                self.published_at and self.published_at > max(published_at, now)
+            ):
+                held.append(f"“{name}”")
+        if held:
+            raise ValidationError(
+                f"Published routines contain this exercise: {', '.join(held)}. "
+                "Use the “Unpublish” action of the exercise list, which lists them "
+                "and unpublishes them with it once you confirm, or unpublish them "
+                "first."
+            )
 
     def get_absolute_url(self):
         return reverse("exercise-detail", kwargs={"slug": self.slug})
@@ -204,6 +257,15 @@ class Exercise(DoseFields, RevisionedModel):
     @property
     def alias_list(self):
         return split_lines(self.aliases)
+
+    @property
+    def editorial_alias_list(self):
+        return split_lines(self.editorial_aliases)
+
+    @property
+    def all_alias_list(self):
+        """The article's names, then the editors'."""
+        return self.alias_list + self.editorial_alias_list
 
     @property
     def tip_list(self):
@@ -384,7 +446,7 @@ class Variation(models.Model):
         return f"{self.exercise} → {self.name} ({self.kind})"
 
 
-class Guideline(models.Model):
+class Guideline(PublishableModel):
     """A piece of the source's general guidance, such as warming up first."""
 
     slug = models.SlugField(max_length=100, unique=True)
@@ -396,11 +458,11 @@ class Guideline(models.Model):
     source = models.TextField(validators=[validate_text])
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = SlugManager()
+    objects = PublishableManager()
 
     class Meta:
         ordering = ["position"]
-        constraints = [position_range_constraint()]
+        constraints = [position_range_constraint(), *publication_constraints()]
 
     def __str__(self):
         return self.title

@@ -14,8 +14,12 @@ from hipext.content.seeding import (
     clean_lines,
     clean_text,
     objects_by_slug,
+    publication_dump,
+    publication_normalize,
+    publication_write,
     register,
     validated_save,
+    without_publication,
 )
 
 from .dose import DOSE_FIELDS
@@ -101,6 +105,9 @@ def exercise_normalize(entry):
         "uuid": str(entry["uuid"]),
         "name": clean_text(entry["name"]),
         "aliases": clean_lines(entry.get("aliases")),
+        "editorial_aliases": clean_lines(entry.get("editorial_aliases")),
+        "source_number": entry.get("source_number"),
+        **publication_normalize(entry),
         "summary": clean_text(entry["summary"]),
         "difficulty": entry["difficulty"],
         "difficulty_basis": clean_text(entry.get("difficulty_basis")),
@@ -154,6 +161,9 @@ def exercise_dump(exercise):
         "uuid": str(exercise.uuid),
         "name": exercise.name,
         "aliases": exercise.alias_list,
+        "editorial_aliases": exercise.editorial_alias_list,
+        "source_number": exercise.source_number,
+        **publication_dump(exercise),
         "summary": exercise.summary,
         "difficulty": exercise.difficulty,
         "difficulty_basis": exercise.difficulty_basis,
@@ -200,6 +210,13 @@ def exercise_dump(exercise):
     }
 
 
+def exercise_earlier_dump(exercise):
+    """The dump before publication, alias origins and the article's numbers."""
+    dumped = without_publication(exercise_dump(exercise))
+    del dumped["editorial_aliases"], dumped["source_number"]
+    return {**dumped, "aliases": exercise.all_alias_list}
+
+
 def exercise_write(exercise, data):
     exercise = exercise or Exercise(slug=data["slug"])
     exercise.uuid = data["uuid"]
@@ -207,6 +224,9 @@ def exercise_write(exercise, data):
         setattr(exercise, name, data[name])
     exercise.laterality = data["laterality"]
     exercise.aliases = "\n".join(data["aliases"])
+    exercise.editorial_aliases = "\n".join(data["editorial_aliases"])
+    exercise.source_number = data["source_number"]
+    publication_write(exercise, data)
     exercise.tips = "\n".join(data["tips"])
     exercise.cautions = "\n".join(data["cautions"])
     exercise.source = data["source"]
@@ -298,6 +318,7 @@ def guideline_normalize(entry):
         "title": clean_text(entry["title"]),
         "text": clean_text(entry["text"]),
         "source": clean_text(entry["source"]),
+        **publication_normalize(entry),
     }
 
 
@@ -307,6 +328,7 @@ def guideline_dump(guideline):
         "title": guideline.title,
         "text": guideline.text,
         "source": guideline.source,
+        **publication_dump(guideline),
     }
 
 
@@ -315,6 +337,7 @@ def guideline_write(guideline, data):
     guideline.title = data["title"]
     guideline.text = data["text"]
     guideline.source = data["source"]
+    publication_write(guideline, data)
     if guideline.pk is None:
         last = (
             Guideline.objects.order_by("-position")
@@ -367,6 +390,7 @@ EXERCISES = ContentKind(
     normalize=exercise_normalize,
     dump=exercise_dump,
     write=exercise_write,
+    earlier_dump=exercise_earlier_dump,
     link=exercise_link,
     prefetch=exercise_detail_prefetches(),
     positions=Positions(
@@ -382,6 +406,7 @@ GUIDELINES = ContentKind(
     normalize=guideline_normalize,
     dump=guideline_dump,
     write=guideline_write,
+    earlier_dump=lambda guideline: without_publication(guideline_dump(guideline)),
     export_order=("position",),
     positions=Positions(
         key="guidelines",

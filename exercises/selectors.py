@@ -6,6 +6,7 @@ from django.db import connections
 from django.db.models import (
     Case,
     Exists,
+    F,
     IntegerField,
     OuterRef,
     Prefetch,
@@ -17,6 +18,8 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
+from hipext.content.publication import Publication
+
 from .models import (
     Difficulty,
     ExerciseEquipment,
@@ -27,6 +30,10 @@ from .models import (
 )
 
 NO_EQUIPMENT = "none"
+
+# The source article's order (its numbers 1–8), exercises it does not list after
+# them by name: the exercise list's default order (``ordering=source``).
+SOURCE_ORDER = (F("source_number").asc(nulls_last=True), "name")
 
 
 def equipment_on_hand(values):
@@ -70,8 +77,17 @@ def equipment_links_prefetch(lookup="equipment_links"):
 
 
 def variations_prefetch(lookup="variations"):
-    """An exercise's variations with the exercises they point to: one query."""
-    return Prefetch(lookup, queryset=Variation.objects.select_related("variant"))
+    """An exercise's variations with the exercises they point to: one query.
+
+    A variation pointing to a draft is left out, so no draft is named in public;
+    the exercise's document is rendered again when the draft is published.
+    """
+    return Prefetch(
+        lookup,
+        queryset=Variation.objects.select_related("variant").filter(
+            Q(variant__isnull=True) | Q(variant__status=Publication.PUBLISHED)
+        ),
+    )
 
 
 def exercise_detail_prefetches():
@@ -147,7 +163,9 @@ def exercises_matching(queryset, text):
             .values("text")
         )
         vector = (
-            SearchVector("name", "aliases", weight="A", config="english")
+            SearchVector(
+                "name", "aliases", "editorial_aliases", weight="A", config="english"
+            )
             + SearchVector("summary", weight="B", config="english")
             + SearchVector(
                 Coalesce(Subquery(steps), Value(""), output_field=TextField()),
@@ -165,6 +183,7 @@ def exercises_matching(queryset, text):
         queryset = queryset.filter(
             Q(name__icontains=word)
             | Q(aliases__icontains=word)
+            | Q(editorial_aliases__icontains=word)
             | Q(summary__icontains=word)
             | Exists(
                 ExerciseStep.objects.filter(

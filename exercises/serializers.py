@@ -129,7 +129,16 @@ class GuidelineSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Guideline
-        fields = ["url", "slug", "title", "text", "position", "source", "updated_at"]
+        fields = [
+            "url",
+            "slug",
+            "title",
+            "text",
+            "position",
+            "source",
+            "published_at",
+            "updated_at",
+        ]
 
 
 class ExerciseStepSerializer(serializers.ModelSerializer):
@@ -211,7 +220,27 @@ class ExerciseSerializer(serializers.ModelSerializer):
 
     url = SlugHyperlinkedIdentityField(view_name="exercise-detail", lookup_field="slug")
     aliases = serializers.ListField(
-        source="alias_list", child=serializers.CharField(), read_only=True
+        source="all_alias_list",
+        child=serializers.CharField(),
+        read_only=True,
+        help_text=(
+            "Other names: the source article's, then those the editors added "
+            "(listed again in `editorial_aliases`)."
+        ),
+    )
+    editorial_aliases = serializers.ListField(
+        source="editorial_alias_list",
+        child=serializers.CharField(),
+        read_only=True,
+        help_text="The aliases not taken from the source article: added by the editors.",
+    )
+    source_number = serializers.IntegerField(
+        read_only=True,
+        allow_null=True,
+        help_text=(
+            "Its number in the source article (1–8), the lists' default order "
+            "(`ordering=source`); null for an exercise the article does not list."
+        ),
     )
     dose = DoseSerializer(source="*", read_only=True)
     dose_text = serializers.CharField(
@@ -248,6 +277,8 @@ class ExerciseSerializer(serializers.ModelSerializer):
             "slug",
             "name",
             "aliases",
+            "editorial_aliases",
+            "source_number",
             "summary",
             "difficulty",
             "difficulty_basis",
@@ -263,6 +294,7 @@ class ExerciseSerializer(serializers.ModelSerializer):
             "tips",
             "cautions",
             "source",
+            "published_at",
             "created_at",
             "updated_at",
         ]

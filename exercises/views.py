@@ -24,7 +24,7 @@ from .models import (
     Guideline,
     Muscle,
 )
-from .selectors import exercise_detail_prefetches
+from .selectors import SOURCE_ORDER, exercise_detail_prefetches
 from .serializers import (
     EquipmentSerializer,
     ExerciseSerializer,
@@ -45,7 +45,10 @@ class ExerciseViewSet(DocumentReadMixin, ReadOnlyViewSet):
     """
 
     # One query per kind of nested data, whatever the page size (tests pin it).
-    queryset = Exercise.objects.prefetch_related(*exercise_detail_prefetches())
+    # Listed in the source article's order by default.
+    queryset = Exercise.objects.order_by(*SOURCE_ORDER).prefetch_related(
+        *exercise_detail_prefetches()
+    )
     serializer_class = ExerciseSerializer
     filterset_class = ExerciseFilterSet
     document_kind = "exercise"
@@ -80,7 +83,9 @@ class ExerciseViewSet(DocumentReadMixin, ReadOnlyViewSet):
     def diagram(self, request, slug=None):
         """An SVG body map of the muscles an exercise works, primary and secondary."""
         # Not get_object(): the drawing needs only the name, not the detail prefetches.
-        exercise = Exercise.objects.only("slug", "name").filter(slug=slug).first()
+        exercise = (
+            Exercise.objects.published().only("slug", "name").filter(slug=slug).first()
+        )
         if exercise is None:
             raise NotFound(f"No exercise has the slug {slug!r}.")
         # Given whole, so no "; charset=utf-8" is appended to the image's type.

@@ -60,6 +60,12 @@ class Document(models.Model):
     body = models.BinaryField()
     etag = models.CharField(max_length=32)
     seq = models.BigIntegerField(help_text="The DocumentChange of its last change.")
+    published_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When apps start to see it (scheduled if in the future); empty for "
+        "kinds without a publication state, always seen.",
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -114,6 +120,9 @@ class DocumentChange(models.Model):
             "'*' when the document was created or removed."
         ),
     )
+    # An upsert of a scheduled object is logged when written, but seen only from
+    # this time: a changes feed emits it at max(at, published_at).
+    published_at = models.DateTimeField(null=True, blank=True)
     at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

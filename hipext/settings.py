@@ -370,6 +370,15 @@ API_COUNT_CACHE_TIMEOUT = int(os.environ.get("API_COUNT_CACHE_TIMEOUT", "3600"))
 # made by another process stays invisible to this one (README "HTTP caching"). It costs
 # one small query per process per interval, two when something changed.
 API_CONTENT_VERSION_TIMEOUT = int(os.environ.get("API_CONTENT_VERSION_TIMEOUT", "1"))
+# How long (seconds) a process keeps its copy of the publication schedule
+# (hipext/content/publication.py) when no scheduled time comes first: the longest
+# another process may take to see content published "now". One small query per
+# publishable model each time it is renewed.
+API_PUBLICATION_SCHEDULE_TTL = float(
+    os.environ.get("API_PUBLICATION_SCHEDULE_TTL", "1")
+)
+# How long (seconds) a staff preview link of a draft stays valid.
+PREVIEW_LINK_MAX_AGE = int(os.environ.get("PREVIEW_LINK_MAX_AGE", "3600"))
 # Answer the API's lists and details from the published documents (hipext.api.readmodel)
 # rather than by the serializers; the bytes are the same.
 API_READ_MODEL = env_bool("API_READ_MODEL", default=True)

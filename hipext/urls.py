@@ -10,7 +10,7 @@ from routines.urls import router as routines_router
 from .api.docs import SchemaView, SwaggerView
 from .api.routers import api_root_view
 from .api.sync import ChangesView, SnapshotView
-from .http import errors, health
+from .http import errors, health, preview
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -55,6 +55,13 @@ urlpatterns = [
     ),
     path("api/", include("exercises.urls")),
     path("api/", include("routines.urls")),
+    # Staff previews of drafts by signed link (hipext/content/preview.py); the
+    # card's is under /embed (exercises/embed/urls.py).
+    re_path(
+        r"^preview/(?P<token>[-\w:]+)/?$",
+        preview.content_preview,
+        name="content-preview",
+    ),
     # Probes for load balancers and orchestrators (README "Production").
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),

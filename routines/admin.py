@@ -5,10 +5,12 @@ from django.core.exceptions import ValidationError
 from exercises.dose import DOSE_FIELDS
 from hipext.content import history
 from hipext.content.admin import (
+    PUBLICATION_FIELDSET,
     DocumentsFlushedAdminMixin,
     OrderedInlineFormSet,
     OrderedInlineSaveMixin,
     OrderedTabularInline,
+    PublicationAdminMixin,
     RevisionCheckedAdminMixin,
 )
 from hipext.content.historyadmin import HistoryAdminMixin
@@ -43,10 +45,10 @@ class RoutineItemFormSet(OrderedInlineFormSet):
         ]
         # A new row without a position goes last, as it will be saved.
         kept.sort(key=lambda data: (data["position"] is None, data["position"] or 0))
+        exercises = [data["exercise"] for data in kept]
         try:
             routine_items_check(
-                difficulty=self.instance.difficulty,
-                exercises=[data["exercise"] for data in kept],
+                difficulty=self.instance.difficulty, exercises=exercises
             )
         except ValidationError as error:
             raise ValidationError(error.messages) from error
@@ -64,6 +66,7 @@ class RoutineItemInline(OrderedTabularInline):
 
 @admin.register(Routine)
 class RoutineAdmin(
+    PublicationAdminMixin,
     DocumentsFlushedAdminMixin,
     HistoryAdminMixin,
     RevisionCheckedAdminMixin,
@@ -97,6 +100,7 @@ class RoutineAdmin(
                 ]
             },
         ),
+        PUBLICATION_FIELDSET,
         ("Guidance", {"fields": ["warm_up", "notes"]}),
         ("History", {"fields": ["created_at", "updated_at"]}),
     ]

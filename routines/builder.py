@@ -74,6 +74,17 @@ class SuggestedRoutine:
         return routine_estimated_minutes(self.items)
 
 
+def easiest_first(exercise):
+    """The order of a routine's exercises: by level, then the article's order."""
+    number = exercise.source_number
+    return (
+        Difficulty.rank(exercise.difficulty),
+        number is None,
+        number or 0,
+        exercise.name,
+    )
+
+
 def _plural(count, noun):
     if count == 0:
         return f"no {noun}"
@@ -108,7 +119,9 @@ def routine_suggest(
     ``muscle`` optionally asks for exercises working any of these muscles or groups.
     Without ``seed`` the builder takes the hardest qualifying exercises, by name;
     a ``seed`` picks among all qualifying ones with a seeded random choice. Either
-    way the same inputs give the same routine. Raises RoutineSuggestError naming
+    way the same inputs give the same routine, its exercises easiest first (the
+    article: "try glute bridges before doing hip thrusts"), as the curated routines
+    do; equal levels keep the article's order. Raises RoutineSuggestError naming
     the constraint that leaves fewer than ``count`` exercises.
     """
     if not MIN_ITEMS <= count <= MAX_ITEMS:
@@ -117,7 +130,7 @@ def routine_suggest(
     muscles = sorted(set(muscle))
     levels = Difficulty.up_to(difficulty)
 
-    exercises = Exercise.objects.all()
+    exercises = Exercise.objects.published()
     doable = (
         exercises_doable_with(exercises, gear)
         if gear
@@ -149,6 +162,7 @@ def routine_suggest(
         chosen = [e for index, e in enumerate(candidates) if index in picked]
     if found < count:
         raise _unmet(doable, fitting, found, gear, difficulty, muscles, count)
+    chosen.sort(key=easiest_first)
     # Muscles and equipment for the chosen exercises only, not every candidate.
     prefetch_related_objects(chosen, *SUGGEST_EXERCISE_PREFETCH)
 
@@ -171,7 +185,7 @@ def routine_suggest(
         difficulty=level,
         warm_up=WARM_UP,
         items=items,
-        guidance=list(Guideline.objects.all()),
+        guidance=list(Guideline.objects.published()),
         request={
             "available": gear or [NO_EQUIPMENT],
             "difficulty": difficulty,

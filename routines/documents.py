@@ -6,6 +6,7 @@ the exercises' own documents, so a routine is re-rendered whenever one of its
 exercises' documents is (tests/hipext/content/test_documents.py checks it).
 """
 
+from exercises.models import Exercise
 from hipext.content.documents import (
     DocumentKind,
     depends,
@@ -13,9 +14,11 @@ from hipext.content.documents import (
     list_dependencies,
     register,
 )
+from hipext.content.publication import holders_register
 from hipext.content.version import ANY_FIELD
 
 from .models import Routine, RoutineItem
+from .services import routines_holding
 from .views import RoutineViewSet
 
 # What each list parameter reads (routines/filtersets.py), as document fields: the
@@ -42,6 +45,7 @@ ROUTINE_LIST = list_dependencies(
             ("routine", "items"),
             ("exercise", "name"),
             ("exercise", "aliases"),
+            ("exercise", "editorial_aliases"),
         ),
     },
 )
@@ -59,3 +63,6 @@ embeds(
         .distinct()
     ),
 )
+
+# A published routine shows its exercises: unpublishing one asks to unpublish it too.
+holders_register(Exercise, routines_holding)

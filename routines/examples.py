@@ -8,8 +8,10 @@ DESK_BREAK = {
     "uuid": "dfd6bfa5-ee47-5d5f-ab4c-8c9d227915b1",
     "slug": "desk-break",
     "name": "Desk break routine",
-    "summary": "A short routine for people who sit all day: two no-equipment "
-    "exercises at the low end of the article's doses.",
+    "summary": "A short routine of two no-equipment exercises at the low end of the "
+    "article's doses. For sitting, the article's advice is to get up every 30–60 "
+    "minutes for at least 5 minutes at a time; it does not prescribe exercises for "
+    "those breaks.",
     "goal": "For people who sit for long periods, at home or at a desk.",
     "difficulty": "beginner",
     "warm_up": "Before starting strength training, spend 5–10 minutes warming up "
@@ -94,6 +96,7 @@ DESK_BREAK = {
         },
     ],
     "estimated_minutes": {"min": 11, "max": 16},
+    "published_at": "2026-01-05T09:00:00Z",
     "created_at": "2026-01-05T09:00:00Z",
     "updated_at": "2026-01-05T09:00:00Z",
 }

@@ -68,7 +68,8 @@ class RoutineFilterSet(django_filters.FilterSet):
         for word in value.split():
             in_exercises = RoutineItem.objects.filter(
                 Q(exercise__name__icontains=word)
-                | Q(exercise__aliases__icontains=word),
+                | Q(exercise__aliases__icontains=word)
+                | Q(exercise__editorial_aliases__icontains=word),
                 routine=OuterRef("pk"),
             )
             queryset = queryset.filter(

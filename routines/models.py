@@ -8,8 +8,13 @@ from django.urls import reverse
 
 from exercises.dose import Dose, DoseFields, dose_constraints
 from exercises.models import Difficulty, Exercise
-from hipext.content.modeling import SlugManager, choice_constraint, split_lines
+from hipext.content.modeling import choice_constraint, split_lines
 from hipext.content.ordering import position_constraints, validate_position
+from hipext.content.publication import (
+    PublishableManager,
+    PublishableModel,
+    publication_constraints,
+)
 from hipext.content.revisions import RevisionedModel
 from hipext.content.validators import validate_line, validate_text
 
@@ -28,7 +33,7 @@ DEFAULT_REST_SECONDS = 60
 RESERVED_SLUGS = ("suggest",)
 
 
-class Routine(RevisionedModel):
+class Routine(PublishableModel, RevisionedModel):
     """A curated workout: a warm-up, then 2–3 hip-extension exercises in order."""
 
     uuid = models.UUIDField(
@@ -67,12 +72,13 @@ class Routine(RevisionedModel):
         Exercise, through="RoutineItem", related_name="routines"
     )
 
-    objects = SlugManager()
+    objects = PublishableManager()
 
     class Meta:
         ordering = ["name"]
         constraints = [
             choice_constraint("difficulty", Difficulty),
+            *publication_constraints(),
             # /api/routines/suggest is the builder, so this slug could never be
             # fetched as a routine.
             models.CheckConstraint(
@@ -96,6 +102,16 @@ class Routine(RevisionedModel):
     @property
     def note_list(self):
         return split_lines(self.notes)
+
+    def publication_check(self):
+        """Refuse publishing while an exercise of it is not seen (a draft, or later)."""
+        from .services import routine_publication_check  # services import models
+
+        routine_publication_check(
+            status=self.status,
+            published_at=self.published_at,
+            exercises=[item.exercise for item in self.items.select_related("exercise")],
+        )
 
     # The derived properties read ``items.all()``: views prefetch it (see
     # ROUTINE_PREFETCH in routines.selectors; the computations are in
@@ -149,6 +165,18 @@ class RoutineItem(DoseFields):
 
     def __str__(self):
         return f"{self.routine} – {self.position}. {self.exercise}"
+
+    def clean(self):
+        super().clean()
+        if self.routine_id is None or self.exercise_id is None:
+            return
+        from .services import routine_publication_check  # services import models
+
+        routine_publication_check(
+            status=self.routine.status,
+            published_at=self.routine.published_at,
+            exercises=[self.exercise],
+        )
 
     @property
     def dose(self):

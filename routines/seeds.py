@@ -10,12 +10,20 @@ from hipext.content.seeding import (
     clean_lines,
     clean_text,
     objects_by_slug,
+    publication_dump,
+    publication_normalize,
+    publication_write,
     register,
     validated_save,
+    without_publication,
 )
 
 from .models import Routine, RoutineItem
-from .services import routine_items_check, routine_items_set
+from .services import (
+    routine_items_check,
+    routine_items_set,
+    routine_publication_check,
+)
 
 ITEM_FIELDS = ("exercise", "dose", "rest_seconds", "note")
 
@@ -51,6 +59,7 @@ def routine_normalize(entry):
         "difficulty": entry["difficulty"],
         "warm_up": clean_text(entry["warm_up"]),
         "notes": clean_lines(entry.get("notes")),
+        **publication_normalize(entry),
         "items": items,
     }
 
@@ -65,6 +74,7 @@ def routine_dump(routine):
         "difficulty": routine.difficulty,
         "warm_up": routine.warm_up,
         "notes": routine.note_list,
+        **publication_dump(routine),
         "items": [
             {
                 "exercise": item.exercise.slug,
@@ -87,6 +97,10 @@ def routine_write(routine, data):
     found = objects_by_slug(Exercise, slugs, f"routine {routine.slug}")
     exercises = [found[slug] for slug in slugs]
     routine_items_check(difficulty=data["difficulty"], exercises=exercises)
+    publication_write(routine, data)
+    routine_publication_check(
+        status=routine.status, published_at=routine.published_at, exercises=exercises
+    )
     validated_save(routine)
 
     routine_items_set(
@@ -106,6 +120,7 @@ ROUTINES = ContentKind(
     normalize=routine_normalize,
     dump=routine_dump,
     write=routine_write,
+    earlier_dump=lambda routine: without_publication(routine_dump(routine)),
     prefetch=(
         Prefetch("items", queryset=RoutineItem.objects.select_related("exercise")),
     ),

@@ -163,6 +163,7 @@ class RoutineSerializer(serializers.ModelSerializer):
             "equipment_needed",
             "muscles",
             "estimated_minutes",
+            "published_at",
             "created_at",
             "updated_at",
         ]
@@ -213,7 +214,8 @@ class RoutineSuggestQuerySerializer(serializers.Serializer):
         max_value=2**31 - 1,
         help_text=(
             "Varies the choice among the qualifying exercises; the same seed gives "
-            "the same routine. Without it, the hardest qualifying exercises by name."
+            "the same routine. Without it, the hardest qualifying exercises by name. "
+            "Either way the routine gives them easiest first."
         ),
     )
 

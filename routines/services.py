@@ -1,12 +1,14 @@
 """Writes that span several rows of routine content, and the rules they keep."""
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from exercises.models import Difficulty
 from hipext.content.ordering import ordered_children_save
+from hipext.content.publication import Publication
 from hipext.content.publishing import documents_flushed
 
-from .models import MAX_ITEMS, MIN_ITEMS, RoutineItem
+from .models import MAX_ITEMS, MIN_ITEMS, Routine, RoutineItem
 
 
 def routine_items_check(*, difficulty, exercises):
@@ -65,4 +67,38 @@ def routine_items_set(*, routine, items):
         rows.append(item)
     ordered_children_save(
         queryset=routine.items.all(), instances=rows, deleted=existing[len(rows) :]
+    )
+
+
+def routine_publication_check(*, status, published_at, exercises):
+    """Refuse a published routine holding an exercise apps would not see with it.
+
+    A published routine shows its exercises, so each must be published and seen
+    by the time the routine is (an empty ``published_at`` means now). Raises
+    ValidationError naming each exercise in the way.
+    """
+    if status != Publication.PUBLISHED:
+        return
+    now = timezone.now()
+    when = max(published_at or now, now)
+    errors = []
+    for exercise in exercises:
+        if exercise.status != Publication.PUBLISHED:
+            errors.append(
+                f"“{exercise}” is a draft: a published routine cannot contain a draft "
+                "exercise. Publish the exercise first, or keep the routine a draft."
+            )
+        elif exercise.published_at and exercise.published_at > when:
+            errors.append(
+                f"“{exercise}” is scheduled for {exercise.published_at:%Y-%m-%d %H:%M}"
+                " UTC, after the routine: schedule the routine for then or later."
+            )
+    if errors:
+        raise ValidationError(errors)
+
+
+def routines_holding(exercise):
+    """The published (or scheduled) routines holding ``exercise``."""
+    return list(
+        Routine.objects.publishing().filter(items__exercise=exercise).distinct()
     )

@@ -92,6 +92,7 @@ def _http_cache_cleared():
     test, and no cache skipped because another test made it fail."""
     from django.core.cache import caches
 
+    from hipext.content.publication import schedule_forget
     from hipext.content.version import content_state_forget
     from hipext.http import cachekeys
     from hipext.http.cachebreaker import breakers_reset
@@ -105,6 +106,8 @@ def _http_cache_cleared():
     cachekeys.negotiated_forget()
     for cache in caches.all():
         cache.clear()
+    # Nor another test's publication schedule (its rows are rolled back).
+    schedule_forget()
 
 
 @pytest.fixture
@@ -114,15 +117,19 @@ def django_assert_num_queries(django_assert_num_queries):
     An API request reads this process's copy of the content state; only the first
     request after a content change rereads it from the database (hipext/content/
     version.py). Reading it before the block keeps that read out of the endpoints'
-    pinned counts.
+    pinned counts. The same for
+    the publication schedule (hipext/content/publication.py): one query, once per
+    process a second, after a write or when a scheduled time passes.
     """
     from contextlib import contextmanager
 
+    from hipext.content.publication import publication_schedule
     from hipext.content.version import content_version
 
     @contextmanager
     def assert_num_queries(num, *args, **kwargs):
         content_version()
+        publication_schedule()
         with django_assert_num_queries(num, *args, **kwargs) as context:
             yield context
 

@@ -1,5 +1,7 @@
 """factory_boy factories for unit tests that build only the rows they need."""
 
+import datetime
+
 import factory
 
 from exercises.models import (
@@ -18,6 +20,11 @@ from exercises.models import (
     Variation,
     VariationKind,
 )
+from hipext.content.publication import Publication
+
+# Factories make published content (visible since this time), as the seed does; the
+# admin's new objects start as drafts instead.
+PUBLISHED_AT = datetime.datetime(2025, 1, 1, tzinfo=datetime.UTC)
 
 
 class MuscleFactory(factory.django.DjangoModelFactory):
@@ -53,6 +60,8 @@ class ExerciseFactory(factory.django.DjangoModelFactory):
     reps_min = 8
     reps_max = 12
     source = "Test data."
+    status = Publication.PUBLISHED
+    published_at = PUBLISHED_AT
 
 
 class ExerciseStepFactory(factory.django.DjangoModelFactory):
@@ -101,6 +110,8 @@ class GuidelineFactory(factory.django.DjangoModelFactory):
     text = "A test guideline."
     position = factory.Sequence(lambda n: n + 1)
     source = "Test data."
+    status = Publication.PUBLISHED
+    published_at = PUBLISHED_AT
 
 
 def full_exercise(**kwargs):
@@ -130,6 +141,8 @@ class RoutineFactory(factory.django.DjangoModelFactory):
     summary = "A test routine."
     difficulty = Difficulty.BEGINNER
     warm_up = "Warm up."
+    status = Publication.PUBLISHED
+    published_at = PUBLISHED_AT
 
 
 class RoutineItemFactory(factory.django.DjangoModelFactory):

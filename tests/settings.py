@@ -32,3 +32,9 @@ API_RATE_KEY = os.environ.get("API_RATE_KEY", "1000000/minute")
 # A copy of the content version that expired in the middle of a test would add a query
 # to its pinned count; tests of the expiry set their own.
 API_CONTENT_VERSION_TIMEOUT = int(os.environ.get("API_CONTENT_VERSION_TIMEOUT", "300"))
+
+# The same for the publication schedule: renewed by every write of published
+# documents in the test's own process; tests of the expiry set their own.
+API_PUBLICATION_SCHEDULE_TTL = float(
+    os.environ.get("API_PUBLICATION_SCHEDULE_TTL", "300")
+)

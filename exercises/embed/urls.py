@@ -2,7 +2,7 @@
 
 from django.urls import re_path
 
-from .views import OEmbedView, exercise_card, sizer_script
+from .views import OEmbedView, exercise_card, exercise_card_preview, sizer_script
 
 # Both answer with or without a trailing slash, like the rest of the API.
 urlpatterns = [
@@ -13,4 +13,10 @@ urlpatterns = [
     ),
     re_path(r"^embed/sizer\.js$", sizer_script, name="card-sizer"),
     re_path(r"^api/oembed/?$", OEmbedView.as_view(), name="oembed"),
+    # A draft's card, by signed link (hipext/content/preview.py).
+    re_path(
+        r"^embed/preview/(?P<token>[-\w:]+)/?$",
+        exercise_card_preview,
+        name="exercise-card-preview",
+    ),
 ]

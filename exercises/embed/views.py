@@ -21,6 +21,7 @@ from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from exercises.diagrams import exercise_diagram_svg
 from exercises.models import Exercise, MuscleRole
 from exercises.selectors import (
     equipment_links_prefetch,
@@ -30,6 +31,8 @@ from exercises.selectors import (
 from hipext.api.params import StrictQueryParamsMixin
 from hipext.api.problems import PROBLEM_CONTENT_TYPE, ProblemResponse
 from hipext.api.schema import ProblemSerializer
+from hipext.content.preview import PreviewLinkInvalid, preview_object
+from hipext.http.preview import preview_headers, preview_refused
 
 from .heights import CARD_WIDTH, card_height
 from .serializers import CardParamsSerializer, OEmbedParamsSerializer, OEmbedSerializer
@@ -110,7 +113,7 @@ def exercise_card(request, slug):
             instance=request.get_full_path(),
         )
     exercise = get_object_or_404(
-        Exercise.objects.prefetch_related(*CARD_PREFETCH), slug=slug
+        Exercise.objects.published().prefetch_related(*CARD_PREFETCH), slug=slug
     )
     card_url = request.build_absolute_uri(card_path(slug, layout))
     context = {
@@ -166,6 +169,32 @@ def card_path(slug, layout="full"):
     """The card's path; the full layout, the default, takes no query."""
     path = reverse("exercise-card", kwargs={"slug": slug})
     return path if layout == "full" else f"{path}?{urlencode({'layout': layout})}"
+
+
+@xframe_options_exempt
+@require_safe
+def exercise_card_preview(request, token):
+    """An exercise's card, draft or not, by signed link: never stored, no cookie."""
+    try:
+        _, exercise = preview_object(
+            token, queryset=Exercise.objects.prefetch_related(*CARD_PREFETCH)
+        )
+    except PreviewLinkInvalid as error:
+        return preview_refused(error)
+    if not isinstance(exercise, Exercise):
+        return preview_refused(PreviewLinkInvalid("Only exercises have a card."))
+    context = {
+        **card_context(exercise),
+        # The public diagram is not there for a draft: the drawing goes inline.
+        "diagram_url": "data:image/svg+xml;base64,"
+        + base64.b64encode(exercise_diagram_svg(exercise).encode()).decode(),
+        "card_url": request.build_absolute_uri(),
+        "oembed_url": "",
+        "preview": True,
+    }
+    response = HttpResponse(render_to_string("exercises/embed_card.html", context))
+    response.headers["Content-Security-Policy"] = CARD_CSP
+    return preview_headers(response)
 
 
 def _card_slug(url):
@@ -247,7 +276,7 @@ class OEmbedView(StrictQueryParamsMixin, APIView):
         url = data["url"].strip()
         slug = _card_slug(url)
         exercise = (
-            Exercise.objects.filter(slug=slug).only("name", "slug").first()
+            Exercise.objects.published().filter(slug=slug).only("name", "slug").first()
             if slug
             else None
         )

@@ -15,7 +15,7 @@ changes (hipext.http.caching).
 """
 
 from django.conf import settings
-from django.db.models import OuterRef, Subquery
+from django.db.models import OuterRef, Q, Subquery
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
@@ -24,6 +24,7 @@ from hipext.content.documents import (
     document_body_for,
     document_kind,
 )
+from hipext.content.publication import publication_schedule
 from hipext.content.publishing import documents_flush, documents_pending
 from hipext.models import Document
 
@@ -82,9 +83,13 @@ class DocumentReadMixin:
 
     def retrieve(self, request, *args, **kwargs):
         if self._documents_answer(request, detail=True):
+            # A scheduled object's document waits for its time; drafts have none.
+            horizon = publication_schedule().horizon
             found = (
                 Document.objects.filter(
-                    kind=self.document_kind, slug=kwargs[self.lookup_field]
+                    Q(published_at__isnull=True) | Q(published_at__lte=horizon),
+                    kind=self.document_kind,
+                    slug=kwargs[self.lookup_field],
                 )
                 .values_list("object_id", "body")
                 .first()
@@ -98,6 +103,7 @@ class DocumentReadMixin:
     def list(self, request, *args, **kwargs):
         if not self._documents_answer(request, detail=False):
             return super().list(request, *args, **kwargs)
+        # The ids come from get_queryset(), which keeps only what apps see now.
         documents = Document.objects.filter(
             kind=self.document_kind, object_id=OuterRef("pk")
         ).values("body")

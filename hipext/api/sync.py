@@ -192,6 +192,10 @@ class ChangesView(SyncView):
         parameters=[ChangesQuerySerializer],
         responses={
             200: ChangesSerializer,
+            (404, PROBLEM_CONTENT_TYPE): OpenApiResponse(
+                ProblemSerializer,
+                description="The cursor is ahead of the log: take a snapshot.",
+            ),
             (410, PROBLEM_CONTENT_TYPE): OpenApiResponse(
                 ProblemSerializer,
                 description="The cursor is older than the kept log: take a snapshot.",
@@ -212,8 +216,11 @@ class ChangesView(SyncView):
             )
         rows, has_more = changes_since(since, limit)
         if not rows and since > log_cursor():
-            raise exceptions.ValidationError(
-                {"since": ["No such cursor: it is ahead of the log."]}
+            # Well formed, but no cursor this log gave (another server's, or one
+            # from before a database restore): the copy must start again.
+            raise exceptions.NotFound(
+                f"No such cursor: {since} is ahead of the log. Take a new snapshot at "
+                f"{request.build_absolute_uri(reverse('sync-snapshot'))}."
             )
         cursor = rows[-1][0] if rows else since
         entries = [

@@ -6,13 +6,25 @@ from adminsortable2.admin import (
     SortableTabularInline,
 )
 from django import forms
-from django.contrib import admin
+from django.conf import settings
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.core.exceptions import ValidationError
 from django.db import router
-from django.utils.html import format_html
+from django.template.response import TemplateResponse
+from django.urls import NoReverseMatch
+from django.utils.html import format_html, format_html_join
 
 from .ordering import ordered_children_save
+from .preview import preview_url
+from .publication import content_publish, content_unpublish, publication_holders
 from .publishing import documents_flushed
+
+# The publication fields, as a fieldset of any publishable content's admin.
+PUBLICATION_FIELDSET = (
+    "Publication",
+    {"fields": ["status", "published_at", "preview"]},
+)
 
 
 class DocumentsFlushedAdminMixin:
@@ -148,3 +160,95 @@ class OrderedTabularInline(SortableInlineAdminMixin, admin.TabularInline):
 
     class Media:
         js = ["hipext/admin/sortable-new-rows.js"]
+
+
+class PublicationAdminMixin:
+    """Drafts and publishing in a content admin: actions, list filter, preview links.
+
+    Add ``PUBLICATION_FIELDSET`` to the admin's fieldsets. New objects start as drafts
+    (the model's default); "Publish now" and "Unpublish" act on the selection, and
+    unpublishing what published content shows asks to confirm, listing it.
+    """
+
+    actions = ["publish", "unpublish"]
+    # Whether the preview shows a card too (exercises have one).
+    preview_card_view = None
+
+    def get_list_display(self, request):
+        return [*super().get_list_display(request), "publication"]
+
+    def get_list_filter(self, request):
+        return [*super().get_list_filter(request), "status"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*super().get_readonly_fields(request, obj), "preview"]
+
+    @admin.display(description="Publication", ordering="published_at")
+    def publication(self, obj):
+        return obj.publication_label
+
+    @admin.display(description="Preview")
+    def preview(self, obj):
+        if obj is None or obj.pk is None:
+            return "Shown once it is saved."
+        try:
+            links = [("JSON", preview_url(obj))]
+            if self.preview_card_view:
+                links.append(("card", preview_url(obj, self.preview_card_view)))
+        except NoReverseMatch:  # a URLconf without the public routes (some tests)
+            return "No preview on this site."
+        hours = settings.PREVIEW_LINK_MAX_AGE / 3600
+        return format_html(
+            "{} <span class='help'>As apps would see it; the link works for {} "
+            "hour(s), for whoever holds it.</span>",
+            format_html_join(
+                " · ",
+                '<a href="{}" target="_blank" rel="noopener" class="preview-link">'
+                "Preview as {}</a>",
+                ((url, label) for label, url in links),
+            ),
+            f"{hours:g}",
+        )
+
+    @admin.action(description="Publish now")
+    def publish(self, request, queryset):
+        published = 0
+        for obj in queryset:
+            if obj.is_published:
+                continue
+            try:
+                content_publish(obj)
+            except ValidationError as error:
+                self.message_user(
+                    request, f"{obj}: {' '.join(error.messages)}", messages.ERROR
+                )
+            else:
+                published += 1
+        if published:
+            self.message_user(request, f"Published {published}.", messages.SUCCESS)
+
+    @admin.action(description="Unpublish (back to draft)")
+    def unpublish(self, request, queryset):
+        confirmed = request.POST.get("confirm") == "yes"
+        affected = [(obj, publication_holders(obj)) for obj in queryset]
+        if not confirmed and any(holders for _, holders in affected):
+            return TemplateResponse(
+                request,
+                "admin/unpublish_confirmation.html",
+                {
+                    **self.admin_site.each_context(request),
+                    "title": "Unpublish: please confirm",
+                    "opts": self.model._meta,
+                    "queryset": queryset,
+                    "affected": [(obj, h) for obj, h in affected if h],
+                    "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+                },
+            )
+        also = []
+        for obj in queryset:
+            also += content_unpublish(obj, with_holders=confirmed)
+        message = f"Unpublished {len(queryset)}."
+        if also:
+            message += " Also unpublished: " + ", ".join(str(h) for h in also) + "."
+        self.message_user(request, message, messages.SUCCESS)
+        return None

@@ -18,21 +18,27 @@ Each log entry names the document's top-level fields the change altered, so that
 cached list is out of date only when a document on it changes, or one of the fields
 its filters and order read changes in any document of the kind, or a document of the
 kind comes or goes (hipext.content.version, hipext.http.caching).
+
+Only published content has documents: a draft's is never rendered, and unpublishing
+removes it (a tombstone in the log). A scheduled object's document is rendered at once
+and carries its ``published_at``; reads filter on it (hipext.content.publication).
 """
 
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from django.db.models import Model, OuterRef, QuerySet, Subquery
+from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 from django.urls import get_script_prefix, get_urlconf, set_script_prefix, set_urlconf
 from django.utils import timezone
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 
-from hipext.models import ALL_FIELDS, Document, DocumentChange
+from hipext.models import ALL_FIELDS, Document
 
+from .changes import log_uuids_fill, log_write
+from .publication import Publication, PublishableModel, schedule_renew
 from .version import ANY_FIELD, MEMBERSHIP, content_changed, key_digest
 
 # ".invalid" is reserved (RFC 2606): no request can ever come from this host.
@@ -218,10 +224,21 @@ def document_render(kind, obj, request):
     return JSONRenderer().render(data, "application/json")
 
 
-def documents_render(kind, pks=None):
-    """``{pk: (slug, body)}`` of ``kind``'s objects (of ``pks``, or all of them)."""
-    request = placeholder_request()
+def rendered_objects(kind):
+    """The objects of ``kind`` that have documents: all, or the published (scheduled too)."""
     queryset = kind.queryset()
+    if issubclass(kind.model, PublishableModel):
+        queryset = queryset.filter(status=Publication.PUBLISHED)
+    return queryset
+
+
+def documents_render(kind, pks=None):
+    """``{pk: (slug, body, published_at)}`` of ``kind``'s objects with documents.
+
+    Of ``pks``, or all of them; ``published_at`` is None for a kind without drafts.
+    """
+    request = placeholder_request()
+    queryset = rendered_objects(kind)
     if pks is not None:
         queryset = queryset.filter(pk__in=pks)
     # URLs are rendered at the root; a reader puts its base (with any script prefix).
@@ -230,7 +247,12 @@ def documents_render(kind, pks=None):
     set_urlconf(API_URLCONF)
     try:
         return {
-            obj.pk: (obj.slug, document_render(kind, obj, request)) for obj in queryset
+            obj.pk: (
+                obj.slug,
+                document_render(kind, obj, request),
+                getattr(obj, "published_at", None),
+            )
+            for obj in queryset
         }
     finally:
         set_script_prefix(prefix)
@@ -265,6 +287,8 @@ def documents_write(keys):
             bodies = documents_render(kind, chunk)
             rendered += len(bodies)
             documents_store(kind.name, chunk, bodies)
+    # A publication made or moved here changes the horizon or the next scheduled time.
+    schedule_renew()
     return rendered
 
 
@@ -286,45 +310,59 @@ def changed_fields(before, after):
     return ",".join(names) or ALL_FIELDS
 
 
-def documents_store(kind, pks, bodies):
-    """Store ``bodies`` (``{pk: (slug, body)}``); remove the documents of other ``pks``.
+def _visible(doc, now):
+    """Whether apps see the stored ``doc`` (None: there is none) at ``now``."""
+    return doc is not None and (doc.published_at is None or doc.published_at <= now)
 
+
+def documents_store(kind, pks, bodies):
+    """Store ``bodies`` (``{pk: (slug, body, published_at)}``); remove other ``pks``'.
+
+    A document removed because its object is gone or back to a draft leaves a
+    tombstone; a new ``published_at`` (a publication rescheduled) is a change too.
     Bumps the content version first: holding its row until the commit orders the log
     entries as their transactions commit (hipext.content.version).
     """
     existing = {
         doc.object_id: doc
         for doc in Document.objects.filter(kind=kind, object_id__in=pks).only(
-            "object_id", "slug", "etag", "body", "seq"
+            "object_id", "slug", "etag", "body", "seq", "published_at"
         )
     }
     upserts, deletes = [], []
     for pk in pks:
         if pk in bodies:
-            slug, body = bodies[pk]
+            slug, body, published_at = bodies[pk]
             etag = document_etag(body)
             doc = existing.get(pk)
             # Bodies, not only hashes: a rebuild repairs whatever a row holds.
-            if doc is None or (doc.slug, doc.etag, bytes(doc.body)) != (
-                slug,
-                etag,
-                body,
-            ):
+            if doc is None or (
+                doc.slug,
+                doc.etag,
+                bytes(doc.body),
+                doc.published_at,
+            ) != (slug, etag, body, published_at):
                 fields = ALL_FIELDS if doc is None else changed_fields(doc.body, body)
-                upserts.append((pk, slug, body, etag, fields))
+                upserts.append((pk, slug, body, etag, fields, published_at))
         elif pk in existing:
             deletes.append(existing[pk])
     if not upserts and not deletes:
         return
     content_changed()
-    changes = log_changes(
+    now = timezone.now()
+    changes = log_write(
+        document_kind(kind).model if kind in _kinds else None,
         kind,
-        [(pk, slug, pk in existing, fields) for pk, slug, _, _, fields in upserts],
+        [
+            (pk, slug, _visible(existing.get(pk), now), fields, published_at)
+            for pk, slug, _, _, fields, published_at in upserts
+        ],
         deletes,
     )
-    now = timezone.now()
     created, updated = [], []
-    for (pk, slug, body, etag, _), change in zip(upserts, changes, strict=False):
+    for (pk, slug, body, etag, _, published_at), change in zip(
+        upserts, changes, strict=False
+    ):
         doc = existing.get(pk) or Document(kind=kind, object_id=pk)
         doc.slug, doc.body, doc.etag, doc.seq, doc.updated_at = (
             slug,
@@ -333,78 +371,14 @@ def documents_store(kind, pks, bodies):
             change.seq,
             now,
         )
+        doc.published_at = published_at
         (updated if doc.pk else created).append(doc)
     Document.objects.bulk_create(created)
-    Document.objects.bulk_update(updated, ["slug", "body", "etag", "seq", "updated_at"])
+    Document.objects.bulk_update(
+        updated, ["slug", "body", "etag", "seq", "published_at", "updated_at"]
+    )
     if deletes:
         Document.objects.filter(pk__in=[doc.pk for doc in deletes]).delete()
-
-
-def log_changes(kind, upserts, deletes):
-    """Append the log entries of ``upserts`` and ``deletes`` (tombstones); the entries.
-
-    ``upserts`` are ``(pk, slug, had_document, changed_fields)``. The caller has bumped
-    the content version in this transaction: its row lock, held to the commit, makes
-    the entries' sequence numbers follow the order of commits.
-    """
-    model = document_kind(kind).model if kind in _kinds else None
-    pks = [pk for pk, *_ in upserts] + [doc.object_id for doc in deletes]
-    uuids, alive, unpublished = {}, set(), set()
-    if model is not None:
-        has_uuid = any(field.name == "uuid" for field in model._meta.fields)
-        rows = model._default_manager.filter(pk__in=pks)
-        if has_uuid:
-            uuids = dict(rows.values_list("pk", "uuid"))
-            alive = set(uuids)
-        else:
-            alive = set(rows.values_list("pk", flat=True))
-    if deletes:
-        # A tombstone keeps the uuid its object had: the last entry's.
-        for object_id, uuid in DocumentChange.objects.filter(
-            seq__in=[doc.seq for doc in deletes], uuid__isnull=False
-        ).values_list("object_id", "uuid"):
-            uuids.setdefault(object_id, uuid)
-    new = [pk for pk, _, had, _ in upserts if not had]
-    if new:
-        # The last entry of an object with no document: was it unpublished?
-        last = (
-            DocumentChange.objects.filter(kind=kind, object_id__in=new)
-            .order_by("object_id", "-seq")
-            .values_list("object_id", "action")
-        )
-        seen = set()
-        for object_id, action in last:
-            if object_id not in seen:
-                seen.add(object_id)
-                if action == DocumentChange.Action.UNPUBLISH:
-                    unpublished.add(object_id)
-    Action = DocumentChange.Action
-    entries = [
-        DocumentChange(
-            kind=kind,
-            object_id=pk,
-            slug=slug,
-            uuid=uuids.get(pk),
-            action=Action.UPDATE
-            if had
-            else Action.PUBLISH
-            if pk in unpublished
-            else Action.CREATE,
-            changed_fields=fields,
-        )
-        for pk, slug, had, fields in upserts
-    ] + [
-        DocumentChange(
-            kind=kind,
-            object_id=doc.object_id,
-            slug=doc.slug,
-            uuid=uuids.get(doc.object_id),
-            # The object is still there (a draft now): an unpublish.
-            action=Action.UNPUBLISH if doc.object_id in alive else Action.DELETE,
-        )
-        for doc in deletes
-    ]
-    return DocumentChange.objects.bulk_create(entries)
 
 
 def documents_rebuild():
@@ -420,22 +394,9 @@ def documents_rebuild():
     orphans = _orphans()
     for kind, docs in orphans.items():
         documents_store(kind, [doc.object_id for doc in docs], {})
-    _log_uuids_fill()
+    log_uuids_fill([(kind.name, kind.model) for kind in document_kinds()])
+    schedule_renew()
     return rendered, sum(len(docs) for docs in orphans.values())
-
-
-def _log_uuids_fill():
-    """Give log entries written before the log kept uuids their object's uuid."""
-    for kind in document_kinds():
-        if not any(field.name == "uuid" for field in kind.model._meta.fields):
-            continue
-        DocumentChange.objects.filter(kind=kind.name, uuid__isnull=True).update(
-            uuid=Subquery(
-                kind.model._default_manager.filter(pk=OuterRef("object_id")).values(
-                    "uuid"
-                )[:1]
-            )
-        )
 
 
 def documents_check():
@@ -448,11 +409,11 @@ def documents_check():
         stored = {
             doc.object_id: doc
             for doc in Document.objects.filter(kind=kind.name).only(
-                "object_id", "slug", "etag", "body"
+                "object_id", "slug", "etag", "body", "published_at"
             )
         }
         fresh = documents_render(kind)
-        for pk, (slug, body) in sorted(fresh.items()):
+        for pk, (slug, body, published_at) in sorted(fresh.items()):
             doc = stored.get(pk)
             if doc is None:
                 yield (kind.name, pk, slug, "missing")
@@ -460,6 +421,7 @@ def documents_check():
                 bytes(doc.body) != body
                 or doc.etag != document_etag(body)
                 or doc.slug != slug
+                or doc.published_at != published_at
             ):
                 yield (kind.name, pk, slug, "differs")
     for docs in _orphans().values():
@@ -468,7 +430,7 @@ def documents_check():
 
 
 def _orphans():
-    """Stored documents whose object (or kind) no longer exists, by kind."""
+    """Stored documents whose object (or kind) no longer exists or is a draft, by kind."""
     orphans = {}
     for doc in Document.objects.only("kind", "object_id", "slug").order_by(
         "kind", "object_id"
@@ -478,6 +440,12 @@ def _orphans():
         kind = _kinds.get(name)
         if kind is None:
             continue
-        alive = set(kind.model._default_manager.values_list("pk", flat=True))
+        # A draft's document is an orphan too: drafts have none.
+        alive = set(
+            rendered_objects(kind)
+            .prefetch_related(None)
+            .order_by()
+            .values_list("pk", flat=True)
+        )
         orphans[name] = [doc for doc in docs if doc.object_id not in alive]
     return {name: docs for name, docs in orphans.items() if docs}

@@ -32,6 +32,7 @@ from django.http import HttpResponse, HttpResponseNotModified
 from django.utils.cache import cc_delim_re, get_conditional_response, patch_vary_headers
 from django.utils.http import http_date, parse_etags
 
+from hipext.content.publication import publication_token
 from hipext.content.publishing import documents_flush, documents_pending
 from hipext.content.version import (
     CACHE_ALIAS,
@@ -94,6 +95,15 @@ class _Validators:
 local_validators = _Validators(LOCAL_VALIDATORS)
 
 
+def stored_response_key(identity):
+    """The cache key of the stored response of a request of ``identity``.
+
+    A scheduled publication changes the content with no write: stored responses and
+    remembered validators are keyed on the publication horizon too.
+    """
+    return RESPONSE_KEY_PREFIX + key_digest(f"{identity}\n{publication_token()}")
+
+
 def _etag_matches(etag, if_none_match):
     # Weak comparison (RFC 9110 13.1.2): a CDN may weaken the tag it passes on.
     return etag in {tag.removeprefix("W/") for tag in parse_etags(if_none_match)}
@@ -134,7 +144,7 @@ class ApiCachingMiddleware:
             documents_flush()
         state = content_state()
         identity = request_identity(request)
-        response_key = RESPONSE_KEY_PREFIX + key_digest(identity)
+        response_key = stored_response_key(identity)
         use_store = settings.API_RESPONSE_CACHE_TIMEOUT > 0
         if_none_match = request.META.get("HTTP_IF_NONE_MATCH")
         if if_none_match:

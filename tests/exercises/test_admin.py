@@ -216,6 +216,8 @@ def test_an_editor_creates_an_exercise_with_steps(admin_client, seeded):
         "position": "lying_on_back",
         "laterality": "both",
         "source": "Editor.",
+        # The form's default, as a browser sends it: a new exercise is a draft.
+        "status": "draft",
         "steps-TOTAL_FORMS": 2,
         "steps-INITIAL_FORMS": 0,
         "steps-0-position": 2,
@@ -238,6 +240,8 @@ def test_an_editor_creates_an_exercise_with_steps(admin_client, seeded):
     exercise = Exercise.objects.get(slug="wall-bridge")
     assert list(exercise.steps.values_list("text", flat=True)) == ["First.", "Second."]
     assert exercise.uuid is not None
+    assert exercise.status == "draft"
+    assert admin_client.get("/api/exercises/wall-bridge").status_code == 404
     assert ExerciseStep.objects.filter(exercise=exercise).count() == 2
 
 

@@ -11,6 +11,7 @@ from exercises.models import Equipment, Exercise, ExerciseMuscle, Guideline, Mus
 from hipext.content.history import history_recorded
 from hipext.content.ordering import ordered_children_save
 from routines.models import Routine
+from tests.admin_forms import form_read
 from tests.exercises.test_admin import _step_indexes, exercise_post_data
 
 pytestmark = pytest.mark.django_db
@@ -65,14 +66,12 @@ def test_an_admin_save_is_one_revision_with_its_steps_author_and_comment(
 def test_a_save_without_a_comment_takes_the_admins_change_message(admin_client, seeded):
     guideline = Guideline.objects.order_by("position").first()
     url = reverse("admin:exercises_guideline_change", args=[guideline.pk])
-    response = admin_client.get(url)
-    form = response.context["adminform"].form
-    data = {
-        name: form.initial.get(name)
-        for name in form.fields
-        if form.initial.get(name) is not None
-    }
-    data["title"] = guideline.title + " (edited)"
+    # The form as a browser sends it (split date and time fields included).
+    form = form_read(admin_client.get(url).content.decode(), "guideline_form")
+    form["title"] = guideline.title + " (edited)"
+    data = {}
+    for name, value in form.pairs:
+        data.setdefault(name, []).append(value)
 
     assert admin_client.post(url, data).status_code == 302
 

@@ -6,9 +6,16 @@ from django.urls import reverse
 from exercises.filtersets import ExerciseFilterSet, MuscleFilterSet
 from exercises.models import Exercise, Guideline
 from hipext.api.filters import CommaSeparatedFilter
+from hipext.content.publication import Publication
 from hipext.content.publishing import documents_flushed
 from routines.models import Routine
-from tests.factories import EquipmentFactory, MuscleFactory, full_exercise
+from tests.factories import (
+    PUBLISHED_AT,
+    EquipmentFactory,
+    ExerciseFactory,
+    MuscleFactory,
+    full_exercise,
+)
 
 pytestmark = pytest.mark.usefixtures("seeded_content")
 
@@ -48,6 +55,8 @@ def test_exercise_detail_carries_everything_in_one_call(api_client):
     created_at, updated_at = body.pop("created_at"), body.pop("updated_at")
     assert created_at.endswith("Z")
     assert updated_at.endswith("Z")
+    # The seed publishes what it loads, at the time it loads it.
+    assert body.pop("published_at").endswith("Z")
     host = "http://testserver/api"
     assert body == {
         "url": f"{host}/exercises/glute-bridges",
@@ -55,6 +64,8 @@ def test_exercise_detail_carries_everything_in_one_call(api_client):
         "slug": "glute-bridges",
         "name": "Glute bridges",
         "aliases": ["Glute bridge", "Bridge"],
+        "editorial_aliases": ["Bridge"],
+        "source_number": 1,
         "summary": (
             "Glute bridges are an excellent beginner exercise that use hip "
             "extension as the main movement."
@@ -223,8 +234,26 @@ def test_exercise_list_uses_the_detail_shape(api_client):
     )
 
 
-def test_exercise_list_default_order_is_by_name(api_client):
-    assert slugs(api_client.get("/api/exercises")) == [
+ARTICLE_ORDER = [
+    "glute-bridges",
+    "hip-thrust",
+    "quadruped-kickbacks",
+    "stepups",
+    "standing-kickbacks",
+    "upright-hip-thrusts",
+    "stability-ball-bridge-and-hamstring-curl",
+    "stability-ball-prone-hip-extension",
+]
+
+
+def test_exercise_list_default_order_is_the_articles(api_client):
+    # Until the article's order was offered, the default was by name.
+    assert slugs(api_client.get("/api/exercises")) == ARTICLE_ORDER
+    assert slugs(api_client.get("/api/exercises?ordering=source")) == ARTICLE_ORDER
+    assert slugs(api_client.get("/api/exercises?ordering=-source")) == list(
+        reversed(ARTICLE_ORDER)
+    )
+    assert slugs(api_client.get("/api/exercises?ordering=name")) == [
         "stability-ball-bridge-and-hamstring-curl",  # "Glute bridge and hamstring curl…"
         "glute-bridges",
         "hip-thrust",
@@ -234,6 +263,13 @@ def test_exercise_list_default_order_is_by_name(api_client):
         "stepups",
         "upright-hip-thrusts",
     ]
+
+
+def test_exercises_the_article_does_not_list_come_after_its_own(api_client):
+    ExerciseFactory(slug="an-editors-own", name="A first by name")
+    for ordering in ("source", "-source"):
+        found = slugs(api_client.get(f"/api/exercises?ordering={ordering}"))
+        assert found[-1] == "an-editors-own"
 
 
 @pytest.mark.parametrize(
@@ -251,7 +287,7 @@ def test_exercise_list_default_order_is_by_name(api_client):
         ),
         (
             "available=bench,dumbbell",
-            ["glute-bridges", "hip-thrust", "standing-kickbacks", "stepups"],
+            ["glute-bridges", "hip-thrust", "stepups", "standing-kickbacks"],
         ),
         (
             "muscle=hamstrings&role=primary",
@@ -336,9 +372,9 @@ def test_muscle_exercises_url_lists_its_exercises(api_client):
     assert slugs(api_client.get(core["exercises_url"])) == [
         "glute-bridges",
         "hip-thrust",
-        "stability-ball-prone-hip-extension",
         "quadruped-kickbacks",
         "standing-kickbacks",
+        "stability-ball-prone-hip-extension",
     ]
 
 
@@ -378,8 +414,14 @@ def test_equipment_exercises_url_lists_its_exercises(api_client):
 
 def test_guidelines_in_the_article_order(api_client):
     body = api_client.get("/api/guidelines").json()
-    assert body["count"] == 6
-    assert [item["position"] for item in body["results"]] == [1, 2, 3, 4, 5, 6]
+    # The article's six tips, then its advice on hip flexor stretches.
+    assert body["count"] == 7
+    assert [item["position"] for item in body["results"]] == [1, 2, 3, 4, 5, 6, 7]
+    assert body["results"][-1]["slug"] == "hip-flexor-stretches"
+    assert (
+        "incorporate hip extensor exercises and hip flexor stretches into your routine"
+        in body["results"][-1]["text"]
+    )
     first = body["results"][0]
     assert first["slug"] == "warm-up"
     assert first["title"] == "Warm up before exercising"
@@ -391,6 +433,7 @@ def test_guidelines_in_the_article_order(api_client):
         "text",
         "position",
         "source",
+        "published_at",
         "updated_at",
     }
 
@@ -417,7 +460,15 @@ class TestPagination:
     def test_default_page_size_is_20_and_maximum_100(self, api_client):
         Guideline.objects.all().delete()
         Guideline.objects.bulk_create(
-            Guideline(slug=f"g{n}", title=f"G {n}", text=".", position=n, source=".")
+            Guideline(
+                slug=f"g{n}",
+                title=f"G {n}",
+                text=".",
+                position=n,
+                source=".",
+                status=Publication.PUBLISHED,
+                published_at=PUBLISHED_AT,
+            )
             for n in range(1, 106)
         )
         assert len(api_client.get("/api/guidelines").json()["results"]) == 20

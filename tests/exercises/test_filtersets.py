@@ -360,7 +360,7 @@ def test_ordering_by_updated_time():
         ({"position": "prone"}, "Unknown value 'prone'."),
         (
             {"ordering": "difficulty_rank"},
-            "Valid values: name, -name, difficulty, -difficulty, updated_at, -updated_at.",
+            "Valid values: source, -source, name, -name, difficulty, -difficulty, updated_at, -updated_at.",
         ),
         (
             {"updated_since": "yesterday"},

@@ -119,6 +119,8 @@ def test_an_editor_creates_a_routine_with_items_out_of_order(admin_client, seede
         "summary": "A test routine.",
         "difficulty": "beginner",
         "warm_up": "Warm up for 5–10 minutes.",
+        # Published at once (the form's default is a draft).
+        "status": "published",
         "items-TOTAL_FORMS": 2,
         "items-INITIAL_FORMS": 0,
         "items-0-position": 2,

@@ -5,12 +5,16 @@ feed (in small pages, so entries of one object straddle pages) and applies them.
 every burst its copy must be the catalogue a fresh snapshot gives.
 """
 
+import datetime
 import random
+from unittest import mock
 
 import pytest
+from django.utils import timezone
 
 from exercises.models import Equipment, Exercise, Guideline, Muscle, Variation
 from exercises.services import exercise_steps_set
+from hipext.content.publication import Publication, schedule_forget
 from hipext.content.publishing import documents_flushed
 from routines.models import Routine
 from routines.services import routine_items_set
@@ -138,7 +142,49 @@ def guideline_change(rng, n):
         GuidelineFactory(slug=f"guideline-synced-{n}")
 
 
+class Clock:
+    """The time everything reads (timezone.now), moved on by the test."""
+
+    def __init__(self):
+        self.at = timezone.now()
+
+    def now(self):
+        return self.at
+
+
+clock = Clock()
+
+
+def schedule_exercise(rng, n):
+    full_exercise(
+        slug=f"scheduled-{n}",
+        status=Publication.PUBLISHED,
+        published_at=clock.now() + datetime.timedelta(seconds=rng.choice([5, 50])),
+    )
+
+
+def reschedule_exercise(rng, n):
+    """A visible exercise moved into the future: it leaves, and comes back later."""
+    free = list(
+        Exercise.objects.filter(
+            routine_items__isnull=True, published_at__lte=clock.now()
+        ).order_by("pk")
+    )
+    if free:
+        exercise = rng.choice(free)
+        exercise.published_at = clock.now() + datetime.timedelta(seconds=20)
+        exercise.save()
+
+
+def time_passes(rng, n):
+    clock.at += datetime.timedelta(seconds=30)
+    schedule_forget()
+
+
 OPERATIONS = [
+    schedule_exercise,
+    reschedule_exercise,
+    time_passes,
     create_exercise,
     edit_exercise,
     rename_exercise,
@@ -151,8 +197,15 @@ OPERATIONS = [
 ]
 
 
-@pytest.mark.parametrize("seed", [1, 2, 3])
-def test_a_synced_copy_equals_a_fresh_snapshot(api_client, seed):
+@pytest.fixture
+def clocked():
+    clock.at = timezone.now()
+    with mock.patch("django.utils.timezone.now", side_effect=clock.now):
+        yield clock
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3, 4])
+def test_a_synced_copy_equals_a_fresh_snapshot(api_client, clocked, seed):
     rng = random.Random(seed)
     with documents_flushed():
         for n in range(6):
@@ -161,7 +214,7 @@ def test_a_synced_copy_equals_a_fresh_snapshot(api_client, seed):
     app = SyncClient(api_client)
     assert app.copy == fresh(api_client)
     applied = []
-    for burst in range(8):
+    for burst in range(10):
         for step in range(rng.randint(1, 5)):
             operation = rng.choice(OPERATIONS)
             if operation is delete_exercise and Exercise.objects.count() < 3:

@@ -68,7 +68,7 @@ def test_example_is_the_real_answer_abridged(api_client, seeded_content, path, e
     real = response.json()
     # Times are when the seed ran; the example shows a fixed one.
     for document in [real, *real.get("results", [])]:
-        for stamp in ("created_at", "updated_at"):
+        for stamp in ("created_at", "updated_at", "published_at"):
             if (
                 stamp in document
                 and stamp in example["value"].get("results", [example["value"]])[0]

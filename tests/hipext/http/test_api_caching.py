@@ -7,7 +7,7 @@ from django.urls import reverse
 from exercises.models import Equipment, Exercise, ExerciseEquipment, Guideline, Muscle
 from hipext.content.publishing import documents_note
 from hipext.content.seeding import content_seed
-from hipext.content.version import content_changed, key_digest
+from hipext.content.version import content_changed
 from hipext.http import caching
 from hipext.http.cachekeys import request_identity
 from routines.models import RoutineItem
@@ -93,7 +93,7 @@ def test_schema_and_docs_pages_are_not_content_cached(client, db, url):
 def stored(rf, url):
     """The cache entry the middleware keeps for a GET of ``url``, if any."""
     identity = request_identity(rf.get(url))
-    return cache.get(caching.RESPONSE_KEY_PREFIX + key_digest(identity))
+    return cache.get(caching.stored_response_key(identity))
 
 
 @pytest.mark.parametrize(

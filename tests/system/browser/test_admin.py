@@ -97,6 +97,9 @@ def test_editor_creates_an_exercise_and_reorders_its_steps(
     page.fill("#id_reps_max", "10")
     page.check("#id_per_side")
     page.fill("#id_source", "Written for the browser test.")
+    # New exercises start as drafts; this one is published at once for apps.
+    assert page.input_value("#id_status") == "draft"
+    page.select_option("#id_status", "published")
     for text in STEPS:
         row = add_inline_row(page, "steps")
         # The page gives each new step the next position itself.
