@@ -80,11 +80,11 @@ class ChangeSerializer(EntrySerializer):
     )
     at = serializers.DateTimeField()
     document = DocumentField(
-        allow_null=True,
+        required=False,
         help_text=(
-            "The object's current document when this is its last change; null for a "
-            "tombstone, or when a later change (in this page or a later one) brings "
-            "the document."
+            "The object's current document, when this is its last change. Absent "
+            "from a tombstone, and from a change whose document a later change (in "
+            "this page or a later one) brings."
         ),
     )
 
@@ -115,11 +115,11 @@ _at = DateTimeField()
 
 
 def _entry(meta, body):
-    """One entry's JSON: ``meta``'s members, then ``document`` (stored bytes or null)."""
-    head = json.dumps(meta, ensure_ascii=False, separators=(",", ":"))
-    return (
-        head[:-1].encode() + b',"document":' + (bytes(body) if body else b"null") + b"}"
-    )
+    """One entry's JSON: ``meta``'s members, then ``document`` if there is one."""
+    head = json.dumps(meta, ensure_ascii=False, separators=(",", ":")).encode()
+    if not body:
+        return head
+    return head[:-1] + b',"document":' + bytes(body) + b"}"
 
 
 def _uuid(value):
@@ -183,8 +183,8 @@ class ChangesView(SyncView):
             "Every create, update, publish, unpublish and delete of published "
             "content after `since`, in the order they happened. Start from "
             "`/api/snapshot`'s cursor; apply each change in order (a document "
-            "replaces the copy's, a tombstone removes it; `document: null` on an "
-            "upsert means a later change brings it), then read on from `cursor`. "
+            "replaces the copy's, a tombstone removes it; an upsert without "
+            "`document` is one a later change brings), then read on from `cursor`. "
             "Tombstones are kept for "
             f"{settings.SYNC_RETENTION_DAYS} days (SYNC_RETENTION_DAYS); an older "
             "cursor is answered 410 and the app takes a new snapshot."

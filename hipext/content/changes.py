@@ -9,7 +9,7 @@ skips an entry that a later read would show.
 A snapshot reads its cursor before its documents: a change between the two reads is
 then in the documents already and in the feed again, and applying it twice changes
 nothing. An entry carries its object's current document only when it is the object's
-last entry; an older one says ``document: null`` and a later entry brings the state.
+last entry; an older one has none, and a later entry brings the state.
 
 Entries older than the retention period are pruned (``log_prune``); a cursor from
 before the newest pruning may have missed a tombstone, so the feed refuses it and the

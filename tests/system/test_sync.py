@@ -49,9 +49,9 @@ class SyncClient:
             for entry in body["changes"]:
                 key = (entry["kind"], entry["id"])
                 if entry["action"] in REMOVALS:
-                    assert entry["document"] is None
+                    assert "document" not in entry
                     self.copy.pop(key, None)
-                elif entry["document"] is not None:
+                elif "document" in entry:
                     self.copy[key] = entry["document"]
             self.cursor = body["cursor"]
             if not body["has_more"]:
