@@ -9,13 +9,15 @@ from drf_spectacular.utils import (
 )
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from hipext.api.problems import PROBLEM_CONTENT_TYPE
-from hipext.api.readmodel import DocumentReadMixin
+from hipext.api.readmodel import DocumentReadMixin, DocumentResponse
 from hipext.api.routers import SLUG_PATTERN
 from hipext.api.schema import AutoSchema, ProblemSerializer
 from hipext.api.viewsets import ReadOnlyViewSet
+from hipext.content.documents import document_body_for
 
 from .builder import RoutineSuggestError, routine_suggest
 from .examples import (
@@ -30,6 +32,7 @@ from .serializers import (
     RoutineSerializer,
     RoutineSuggestionSerializer,
     RoutineSuggestQuerySerializer,
+    suggestion_data,
 )
 
 
@@ -118,9 +121,14 @@ class RoutineViewSet(DocumentReadMixin, ReadOnlyViewSet):
                 muscle=params.get("muscle", []),
                 count=params["count"],
                 seed=params.get("seed"),
+                # The chosen exercises' documents, where they give the same bytes.
+                documents=self._documents_answer(request, detail=False),
             )
         except RoutineSuggestError as error:
             raise ValidationError({error.constraint: [str(error)]}) from error
+        if routine.documents is not None:
+            body = JSONRenderer().render(suggestion_data(routine), "application/json")
+            return DocumentResponse(document_body_for(request, body))
         serializer = RoutineSuggestionSerializer(
             routine, context=self.get_serializer_context()
         )
