@@ -18,8 +18,11 @@ ratios and the targets go to a JSON file too.
 
 import argparse
 import json
+import subprocess
 import sys
+import tempfile
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 from bench import serving
@@ -304,9 +307,9 @@ def main():
     )
     parser.add_argument(
         "--before",
-        type=Path,
-        help="another checkout (e.g. a git worktree of the commit a change started"
-        " from), served beside this one on the same catalogues",
+        help="another checkout, or a commit to check out in a temporary git worktree"
+        " (the commit a change started from), served beside this one on the same"
+        " catalogues",
     )
     parser.add_argument("--seconds", type=int, default=5, help="load per round")
     parser.add_argument("--rounds", type=int, default=3, help="rounds per scenario")
@@ -330,10 +333,31 @@ def main():
     )
     args = parser.parse_args()
     serving.wrk_check()
+    with checkout(args.before) as before:
+        return run(args, before)
+
+
+@contextmanager
+def checkout(before):
+    """``before`` as a directory: itself, or a temporary git worktree of that commit."""
+    if before is None or Path(before).is_dir():
+        yield before and Path(before).resolve()
+        return
+    with tempfile.TemporaryDirectory(prefix="hipext-bench-") as parent:
+        directory = Path(parent) / "before"
+        git = ["git", "-C", str(serving.PROJECT_DIR), "worktree"]
+        subprocess.run([*git, "add", "--detach", str(directory), before], check=True)
+        try:
+            yield directory
+        finally:
+            subprocess.run([*git, "remove", "--force", str(directory)], check=True)
+
+
+def run(args, before):
     started = time.monotonic()
     codes = {"after": serving.PROJECT_DIR}
-    if args.before:
-        codes = {"before": args.before.resolve(), **codes}
+    if before:
+        codes = {"before": before, **codes}
 
     print("machine:")
     machine = serving.machine()
@@ -384,11 +408,7 @@ def main():
         ),
         "seconds": round(elapsed),
         "machine": machine,
-        "settings": {
-            key: value
-            for key, value in vars(args).items()
-            if key not in ("json", "before")
-        },
+        "settings": {key: value for key, value in vars(args).items() if key != "json"},
         "codes": {code: str(path) for code, path in codes.items()},
         "catalogue_build_seconds": builds,
         "list_bytes": size,
