@@ -192,6 +192,9 @@ def list_size(count):
 def bare_ceiling(args, size):
     print(f"\nbare WSGI ceiling ({serving.BARE_APP}, same gunicorn configuration):")
     with serving.serving(args.exercises, app=serving.BARE_APP) as server:
+        _, body = serving.get_ok(server, f"/?bytes={size}")
+        if len(body) != size:
+            raise SystemExit(f"the bare ceiling answered {len(body)} bytes, not {size}")
         return load(server, "bare ceiling", f"/?bytes={size}", args)
 
 
