@@ -77,7 +77,9 @@ check: install
 	$(PY) manage.py spectacular --validate --fail-on-warn --file /dev/null
 
 # --- Benchmark and soak (bench/README.md): PostgreSQL and Redis on loopback, wrk ------
-## bench: benchmark against a ceiling, e.g. make bench BENCH_ARGS="--exercises-large 0"
+## bench: benchmark against the Django and bare ceilings, summary in bench/results.json;
+## e.g. make bench BENCH_ARGS="--before 901216c" (that commit beside this one),
+## make bench BENCH_ARGS="--exercises-large 0" (1,000 exercises only)
 bench: install-dev
 	@command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk"; exit 1; }
 	$(PY) -m bench.run $(BENCH_ARGS)

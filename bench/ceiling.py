@@ -6,8 +6,7 @@ Routed only by ``bench/urls.py``, which only the benchmark's servers use
 
 from django.http import HttpResponse
 
-# A bound, so that the view cannot be made to allocate without limit.
-MAX_BYTES = 1_000_000
+from .bare import MAX_BYTES
 
 
 def ceiling(request):

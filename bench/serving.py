@@ -17,6 +17,9 @@ from pathlib import Path
 
 from tests.servers import PROJECT_DIR, gunicorn, server_env
 
+# The bare ceiling's WSGI application (bench/bare.py).
+BARE_APP = "bench.bare:application"
+
 # Databases are named hipext_bench_<count> and kept between runs (a build is skipped
 # when the database already holds that catalogue).
 POSTGRES = os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
@@ -32,7 +35,7 @@ def database_url(count):
 
 
 def ensure_catalogue(count):
-    """Create hipext_bench_<count> if missing and build the catalogue in it."""
+    """Create hipext_bench_<count> if missing and build the catalogue in it; seconds."""
     import psycopg
 
     name = f"hipext_bench_{count}"
@@ -50,7 +53,9 @@ def ensure_catalogue(count):
         env={**os.environ, "DATABASE_URL": database_url(count)},
         check=True,
     )
-    print(f"  ready in {time.monotonic() - started:.0f} s", flush=True)
+    seconds = time.monotonic() - started
+    print(f"  ready in {seconds:.0f} s", flush=True)
+    return round(seconds, 1)
 
 
 def redis_flush():
@@ -60,8 +65,21 @@ def redis_flush():
 
 
 @contextmanager
-def serving(count, *, response_cache=True, workers=2, extra_env=None):
-    """gunicorn (``workers`` one-thread workers, no debug) on hipext_bench_<count>."""
+def serving(
+    count,
+    *,
+    response_cache=True,
+    workers=2,
+    extra_env=None,
+    app=None,
+    project_dir=PROJECT_DIR,
+):
+    """gunicorn (``workers`` one-thread workers, no debug) on hipext_bench_<count>.
+
+    ``app`` serves another WSGI application on the same configuration (the bare
+    ceiling, bench/bare.py); ``project_dir`` serves another checkout (the code a
+    change started from, for a before/after table from one run).
+    """
     env = server_env(
         database_url(count),
         settings="bench.settings",
@@ -79,7 +97,14 @@ def serving(count, *, response_cache=True, workers=2, extra_env=None):
     # Each server starts with an empty cache: no version or response of another
     # catalogue, no rate-limit counts.
     redis_flush()
-    with gunicorn(env, workers=workers, startup_seconds=30, quiet=False) as server:
+    with gunicorn(
+        env,
+        workers=workers,
+        startup_seconds=30,
+        quiet=False,
+        app=app,
+        project_dir=project_dir,
+    ) as server:
         yield server
 
 
@@ -92,7 +117,7 @@ def get_ok(server, path):
 
 
 def rss_kib(server):
-    """Resident memory of the master and each worker, in KiB."""
+    """Resident memory of the master and each worker, in KiB (the master first)."""
     sizes = {}
     for pid in server.pids():
         status = Path(f"/proc/{pid}/status").read_text()

@@ -362,6 +362,16 @@ class ExerciseEquipment(models.Model):
             ),
             choice_constraint("requirement", Requirement),
         ]
+        indexes = [
+            # The required rows only, for the filters asking "needs nothing else"
+            # (equipment=none, available=...): an anti join over an index-only scan
+            # instead of every row of the table (bench/RESULTS.md, scale).
+            models.Index(
+                fields=["exercise", "equipment"],
+                condition=models.Q(requirement=Requirement.REQUIRED),
+                name="exercises_required_links",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.exercise}: {self.equipment} ({self.requirement})"

@@ -1,9 +1,10 @@
 """The routine builder: a routine for a person's equipment and level, not saved."""
 
+import json
 import random
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, OuterRef, prefetch_related_objects
+from django.db.models import Exists, OuterRef, Subquery, prefetch_related_objects
 
 from exercises.models import (
     Difficulty,
@@ -21,6 +22,7 @@ from exercises.selectors import (
     muscle_family_q,
     muscle_links_prefetch,
 )
+from hipext.models import Document
 
 from .models import (
     DEFAULT_REST_SECONDS,
@@ -39,6 +41,8 @@ WARM_UP = (
 )
 
 SUGGEST_EXERCISE_PREFETCH = (muscle_links_prefetch(), equipment_links_prefetch())
+# The published documents of the chosen exercises (hipext.content.documents).
+EXERCISE_DOCUMENT_KIND = "exercise"
 
 
 class RoutineSuggestError(Exception):
@@ -60,6 +64,9 @@ class SuggestedRoutine:
     items: list
     guidance: list
     request: dict = field(default_factory=dict)
+    # The chosen exercises' published documents, parsed, in item order; None when the
+    # exercises were loaded with their relations for the serializers instead.
+    documents: list | None = None
 
     @property
     def equipment_needed(self):
@@ -110,7 +117,13 @@ def _join(names):
 
 
 def routine_suggest(
-    *, available, difficulty=Difficulty.BEGINNER, muscle=(), count=MIN_ITEMS, seed=None
+    *,
+    available,
+    difficulty=Difficulty.BEGINNER,
+    muscle=(),
+    count=MIN_ITEMS,
+    seed=None,
+    documents=False,
 ):
     """Build a routine of ``count`` exercises for this equipment, level and muscle.
 
@@ -123,6 +136,10 @@ def routine_suggest(
     article: "try glute bridges before doing hip thrusts"), as the curated routines
     do; equal levels keep the article's order. Raises RoutineSuggestError naming
     the constraint that leaves fewer than ``count`` exercises.
+
+    With ``documents``, the chosen exercises come with their published documents
+    (``SuggestedRoutine.documents``, for ``suggestion_data``) instead of their
+    muscles and equipment rows, unless one of them has no document.
     """
     if not MIN_ITEMS <= count <= MAX_ITEMS:
         raise ValueError(f"count must be {MIN_ITEMS}–{MAX_ITEMS}, not {count}")
@@ -146,11 +163,19 @@ def routine_suggest(
     if seed is None:
         # The database ranks them and returns only ``count``, whatever the catalogue's
         # size (fewer only when fewer qualify).
-        chosen = list(
-            wanted.annotate(difficulty_rank=difficulty_rank()).order_by(
-                "-difficulty_rank", "name", "slug"
-            )[:count]
+        ranked = wanted.annotate(difficulty_rank=difficulty_rank()).order_by(
+            "-difficulty_rank", "name", "slug"
         )
+        if documents:
+            # In the same query: the chosen exercises' documents.
+            ranked = ranked.annotate(
+                document_body=Subquery(
+                    Document.objects.filter(
+                        kind=EXERCISE_DOCUMENT_KIND, object_id=OuterRef("pk")
+                    ).values("body")
+                )
+            )
+        chosen = list(ranked[:count])
         found = len(chosen)
     else:
         # The seeded choice runs over every qualifying exercise in a stable order.
@@ -163,8 +188,10 @@ def routine_suggest(
     if found < count:
         raise _unmet(doable, fitting, found, gear, difficulty, muscles, count)
     chosen.sort(key=easiest_first)
-    # Muscles and equipment for the chosen exercises only, not every candidate.
-    prefetch_related_objects(chosen, *SUGGEST_EXERCISE_PREFETCH)
+    parsed = _documents_of(chosen, annotated=seed is None) if documents else None
+    if parsed is None:
+        # Muscles and equipment for the chosen exercises only, not every candidate.
+        prefetch_related_objects(chosen, *SUGGEST_EXERCISE_PREFETCH)
 
     items = [
         RoutineItem(
@@ -193,7 +220,24 @@ def routine_suggest(
             "count": count,
             "seed": seed,
         },
+        documents=parsed,
     )
+
+
+def _documents_of(exercises, *, annotated):
+    """The exercises' documents, parsed, in order; None if one has none."""
+    if annotated:
+        bodies = [exercise.document_body for exercise in exercises]
+    else:
+        by_id = dict(
+            Document.objects.filter(
+                kind=EXERCISE_DOCUMENT_KIND, object_id__in=[e.pk for e in exercises]
+            ).values_list("object_id", "body")
+        )
+        bodies = [by_id.get(exercise.pk) for exercise in exercises]
+    if any(body is None for body in bodies):
+        return None
+    return [json.loads(bytes(body)) for body in bodies]
 
 
 def _unmet(doable, fitting, found, gear, difficulty, muscles, count):

@@ -9,14 +9,16 @@ from drf_spectacular.utils import (
 )
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from hipext.api.params import repeatable_field_names
 from hipext.api.problems import PROBLEM_CONTENT_TYPE
-from hipext.api.readmodel import DocumentReadMixin
+from hipext.api.readmodel import DocumentReadMixin, DocumentResponse
 from hipext.api.routers import SLUG_PATTERN
 from hipext.api.schema import AutoSchema, ProblemSerializer
 from hipext.api.viewsets import ReadOnlyViewSet
+from hipext.content.documents import document_body_for
 
 from .builder import RoutineSuggestError, routine_suggest
 from .examples import (
@@ -32,6 +34,7 @@ from .serializers import (
     RoutineSerializer,
     RoutineSuggestionSerializer,
     RoutineSuggestQuerySerializer,
+    suggestion_data,
 )
 
 
@@ -125,9 +128,15 @@ class RoutineViewSet(DocumentReadMixin, ReadOnlyViewSet):
                 muscle=params.get("muscle", []),
                 count=params["count"],
                 seed=params.get("seed"),
+                # The chosen exercises' documents, where they give the same bytes.
+                documents=self._documents_answer(request, detail=False),
             )
         except RoutineSuggestError as error:
             raise ValidationError({error.constraint: [str(error)]}) from error
+        if routine.documents is not None:
+            body = JSONRenderer().render(suggestion_data(routine), "application/json")
+            # Built from any exercise that qualifies: valid while the version is.
+            return DocumentResponse(document_body_for(request, body), None)
         serializer = RoutineSuggestionSerializer(
             routine, context=self.get_serializer_context()
         )

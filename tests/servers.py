@@ -118,19 +118,29 @@ def manage(*args, env, timeout=60):
 
 
 @contextlib.contextmanager
-def gunicorn(env, *, workers=1, startup_seconds=20, quiet=True):
+def gunicorn(
+    env,
+    *,
+    workers=1,
+    startup_seconds=20,
+    quiet=True,
+    app=None,
+    project_dir=PROJECT_DIR,
+):
     """gunicorn.conf.py's gunicorn with ``env`` on a free loopback port; yields a Server.
 
     The server is ready once /healthz answers and every worker runs. ``quiet`` keeps
     its output in a file, shown if it fails to start; otherwise it goes to this
-    process's terminal.
+    process's terminal. ``app`` serves another WSGI application than the config's
+    (same worker and settings); ``project_dir`` is the checkout to serve.
     """
     port = free_port()
     env = {**env, "GUNICORN_BIND": f"{HOST}:{port}", "WEB_CONCURRENCY": str(workers)}
+    command = [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py"]
     with tempfile.TemporaryFile() as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py"],
-            cwd=PROJECT_DIR,
+            [*command, app] if app else command,
+            cwd=project_dir,
             env=env,
             stdout=log if quiet else None,
             stderr=subprocess.STDOUT if quiet else None,

@@ -597,17 +597,36 @@ def test_detail_query_count_is_fixed(
 def test_suggest_query_count_is_fixed(
     api_client, seeded_content, django_assert_num_queries
 ):
-    # The valid equipment slugs, the qualifying exercises, their muscles, their
-    # equipment links, the links' alternatives, the guidance.
-    with django_assert_num_queries(6):
+    # The valid equipment slugs, the qualifying exercises with their published
+    # documents (which hold their muscles and equipment), the guidance.
+    with django_assert_num_queries(3):
         response = api_client.get(
             SUGGEST, {"available": "stability-ball", "difficulty": "advanced"}
         )
     assert response.status_code == 200
     # Plus the valid muscle slugs.
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(4):
         response = api_client.get(
             SUGGEST, {"available": "yoga-mat", "muscle": "hamstrings", "count": "3"}
+        )
+    assert response.status_code == 200
+    assert len(response.json()["muscles"]) > 0
+    # A seed chooses among every candidate, then reads the chosen ones' documents.
+    with django_assert_num_queries(4):
+        response = api_client.get(SUGGEST, {"available": "yoga-mat", "seed": "5"})
+    assert response.status_code == 200
+    assert len(response.json()["equipment_needed"]) > 0
+
+
+def test_suggest_query_count_without_the_read_model(
+    api_client, seeded_content, settings, django_assert_num_queries
+):
+    # The serializers' path: the chosen exercises' muscles, their equipment links
+    # and the links' alternatives are three more queries.
+    settings.API_READ_MODEL = False
+    with django_assert_num_queries(6):
+        response = api_client.get(
+            SUGGEST, {"available": "stability-ball", "difficulty": "advanced"}
         )
     assert response.status_code == 200
 

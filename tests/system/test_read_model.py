@@ -2,6 +2,7 @@
 
 import pytest
 
+from exercises.models import Equipment
 from hipext.content.publishing import documents_flushed
 from tests.factories import (
     EquipmentFactory,
@@ -38,6 +39,13 @@ QUERIES = [
     "/api/exercises/no-such-exercise",
     "/api/routines/no-such-routine",
     "/api/exercises/glute-bridges?difficulty=advanced",
+    # The builder's answer: its exercises' summaries, muscles and equipment.
+    "/api/routines/suggest?available=none",
+    "/api/routines/suggest?available=none&difficulty=advanced",
+    "/api/routines/suggest?available=yoga-mat,bench,dumbbell&muscle=glutes&count=3",
+    "/api/routines/suggest?available=yoga-mat,resistance-band&difficulty=intermediate",
+    "/api/routines/suggest?available=none&seed=7&difficulty=advanced",
+    "/api/routines/suggest?available=bench&muscle=hamstrings&seed=3",
 ]
 
 
@@ -88,6 +96,7 @@ def test_seeded_content_reads_the_same_both_ways(seeded, client, settings):
     got = assert_same(client, settings, paths + QUERIES)
     assert got["/api/exercises?page=99"][0] == 404
     assert got["/api/exercises?search=bridge"][0] == 200
+    assert all(got[path][0] == 200 for path in QUERIES if "/suggest?" in path)
 
 
 def test_a_synthetic_catalogue_reads_the_same_both_ways(client, settings):
@@ -102,7 +111,13 @@ def test_a_synthetic_catalogue_reads_the_same_both_ways(client, settings):
         EquipmentFactory.create_batch(5)
     paths = every_path(client)
     assert len(paths) > 60
-    assert_same(
+    # The builder, with every piece of equipment on hand (each exercise needs one).
+    available = ",".join(Equipment.objects.values_list("slug", flat=True))
+    suggestions = [
+        f"/api/routines/suggest?available={available}&count=3",
+        f"/api/routines/suggest?available={available}&seed=4&count=3",
+    ]
+    got = assert_same(
         client,
         settings,
         [
@@ -110,8 +125,10 @@ def test_a_synthetic_catalogue_reads_the_same_both_ways(client, settings):
             "/api/exercises?page_size=7&page=3&ordering=-name",
             f"/api/muscles?group={group.slug}",
             "/api/exercises?search=Exercise",
+            *suggestions,
         ],
     )
+    assert all(got[path][0] == 200 for path in suggestions)
 
 
 def test_unsaved_changes_of_the_transaction_read_the_same(seeded, client, settings):
