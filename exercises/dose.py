@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext, ngettext
 
 DOSE_FIELDS = (
     "sets_min",
@@ -99,24 +100,41 @@ def _range_text(low, high):
     return f"{low}–{high}"
 
 
+def _range_count(low, high):
+    """The number a range's noun agrees with: its upper end ("1–2 sets")."""
+    return low if high is None else max(low, high)
+
+
 def format_dose(*, sets_min, sets_max, reps_min, reps_max, per_side, hold_seconds):
-    """A readable form of a structured dose; an empty dose gives an empty string."""
+    """A readable form of a structured dose in the active language; an empty dose
+    gives an empty string."""
     parts = []
     reps = None
     if reps_min is not None:
-        count = _range_text(reps_min, reps_max)
-        reps = f"{count} rep" if count == "1" else f"{count} reps"
+        reps = ngettext(
+            "%(count)s rep", "%(count)s reps", _range_count(reps_min, reps_max)
+        ) % {"count": _range_text(reps_min, reps_max)}
     if sets_min is not None:
-        count = _range_text(sets_min, sets_max)
-        sets = f"{count} set" if count == "1" else f"{count} sets"
-        parts.append(f"{sets} of {reps}" if reps else sets)
+        sets = ngettext(
+            "%(count)s set", "%(count)s sets", _range_count(sets_min, sets_max)
+        ) % {"count": _range_text(sets_min, sets_max)}
+        parts.append(
+            # Translators: "2–3 sets" of "8–12 reps".
+            gettext("%(sets)s of %(reps)s") % {"sets": sets, "reps": reps}
+            if reps
+            else sets
+        )
     elif reps:
         parts.append(reps)
     if per_side and parts:
-        parts[-1] += ", each leg"
+        parts[-1] = gettext("%(dose)s, each leg") % {"dose": parts[-1]}
     elif per_side:
-        parts.append("each leg")
+        parts.append(gettext("each leg"))
     if hold_seconds is not None:
-        parts.append(f"hold {hold_seconds} s at the top of each rep")
+        # "s", the unit, takes no plural.
+        parts.append(
+            gettext("hold %(seconds)s s at the top of each rep")
+            % {"seconds": hold_seconds}
+        )
     text = "; ".join(parts)
     return text[:1].upper() + text[1:] if text and not text[0].isdigit() else text

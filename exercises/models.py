@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from hipext.content.modeling import SlugManager, choice_constraint, split_lines
 from hipext.content.ordering import (
@@ -27,9 +28,9 @@ from .dose import Dose, DoseFields, dose_constraints
 
 
 class Difficulty(models.TextChoices):
-    BEGINNER = "beginner", "Beginner"
-    INTERMEDIATE = "intermediate", "Intermediate"
-    ADVANCED = "advanced", "Advanced"
+    BEGINNER = "beginner", _("Beginner")
+    INTERMEDIATE = "intermediate", _("Intermediate")
+    ADVANCED = "advanced", _("Advanced")
 
     @classmethod
     def rank(cls, value):
@@ -43,39 +44,39 @@ class Difficulty(models.TextChoices):
 
 
 class HipRole(models.TextChoices):
-    EXTENSOR = "extensor", "Hip extensor"
-    FLEXOR = "flexor", "Hip flexor"
-    STABILISER = "stabiliser", "Pelvis stabiliser"
+    EXTENSOR = "extensor", _("Hip extensor")
+    FLEXOR = "flexor", _("Hip flexor")
+    STABILISER = "stabiliser", _("Pelvis stabiliser")
 
 
 class Position(models.TextChoices):
-    LYING_ON_BACK = "lying_on_back", "Lying on the back"
-    LYING_FACE_DOWN = "lying_face_down", "Lying face down"
-    ALL_FOURS = "all_fours", "All fours"
-    KNEELING = "kneeling", "Kneeling"
-    SEATED = "seated", "Seated on the floor"
-    STANDING = "standing", "Standing"
+    LYING_ON_BACK = "lying_on_back", _("Lying on the back")
+    LYING_FACE_DOWN = "lying_face_down", _("Lying face down")
+    ALL_FOURS = "all_fours", _("All fours")
+    KNEELING = "kneeling", _("Kneeling")
+    SEATED = "seated", _("Seated on the floor")
+    STANDING = "standing", _("Standing")
 
 
 class Laterality(models.TextChoices):
-    BOTH = "both", "Both legs together"
-    EACH_SIDE = "each_side", "Each side in turn"
+    BOTH = "both", _("Both legs together")
+    EACH_SIDE = "each_side", _("Each side in turn")
 
 
 class MuscleRole(models.TextChoices):
-    PRIMARY = "primary", "Primary"
-    SECONDARY = "secondary", "Secondary"
+    PRIMARY = "primary", _("Primary")
+    SECONDARY = "secondary", _("Secondary")
 
 
 class Requirement(models.TextChoices):
-    REQUIRED = "required", "Required"
-    OPTIONAL = "optional", "Optional"
+    REQUIRED = "required", _("Required")
+    OPTIONAL = "optional", _("Optional")
 
 
 class VariationKind(models.TextChoices):
-    PROGRESSION = "progression", "Progression (harder)"
-    REGRESSION = "regression", "Regression (easier)"
-    ALTERNATIVE = "alternative", "Alternative"
+    PROGRESSION = "progression", _("Progression (harder)")
+    REGRESSION = "regression", _("Regression (easier)")
+    ALTERNATIVE = "alternative", _("Alternative")
 
 
 class Muscle(models.Model):

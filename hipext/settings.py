@@ -142,9 +142,14 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-LANGUAGE_CODE = "en-gb"
+# Generated text (doses, labels, the diagram, the card, the routine builder's words)
+# is translated with gettext; English is the source and the fallback. Which language
+# a request gets is chosen elsewhere: these are the supported ones.
+LANGUAGES = [("en", "English"), ("es", "Español"), ("de", "Deutsch")]
+LANGUAGE_CODE = "en"
 TIME_ZONE = "UTC"
 USE_I18N = True
+LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_TZ = True
 
 STATIC_URL = "static/"

@@ -5,6 +5,7 @@ import random
 from dataclasses import dataclass, field
 
 from django.db.models import Exists, OuterRef, Subquery, prefetch_related_objects
+from django.utils.translation import gettext, gettext_lazy, ngettext, pgettext_lazy
 
 from exercises.models import (
     Difficulty,
@@ -35,10 +36,17 @@ from .models import (
 )
 
 # The article's tip, word for word; curated routines use the same text.
-WARM_UP = (
+WARM_UP = gettext_lazy(
     "Before starting strength training, spend 5–10 minutes warming up with light "
     "cardio (e.g., walking) and dynamic stretching."
 )
+
+# A level inside the summary's sentence ("at level beginner or below").
+LEVEL_TEXT = {
+    Difficulty.BEGINNER: pgettext_lazy("level, in a sentence", "beginner"),
+    Difficulty.INTERMEDIATE: pgettext_lazy("level, in a sentence", "intermediate"),
+    Difficulty.ADVANCED: pgettext_lazy("level, in a sentence", "advanced"),
+}
 
 SUGGEST_EXERCISE_PREFETCH = (muscle_links_prefetch(), equipment_links_prefetch())
 # The published documents of the chosen exercises (hipext.content.documents).
@@ -92,6 +100,8 @@ def easiest_first(exercise):
     )
 
 
+# The builder's errors become problem details, which stay in English; the routine it
+# builds speaks the active language.
 def _plural(count, noun):
     if count == 0:
         return f"no {noun}"
@@ -113,7 +123,47 @@ def _gear_text(slugs):
 
 
 def _join(names):
-    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+    if len(names) == 1:
+        return names[0]
+    return gettext("%(names)s and %(last)s") % {
+        "names": ", ".join(names[:-1]),
+        "last": names[-1],
+    }
+
+
+def _summary(count, gear, difficulty, muscles):
+    """The suggested routine's summary, in the active language."""
+    doable = (
+        gettext("doable with equipment [%(slugs)s]") % {"slugs": ", ".join(gear)}
+        if gear
+        else gettext("doable with no equipment")
+    )
+    working = (
+        gettext(", working %(muscles)s") % {"muscles": _join(muscles)}
+        if muscles
+        else ""
+    )
+    sentence = ngettext(
+        "%(count)s hip extension exercise %(doable)s at level %(level)s or "
+        "below%(working)s.",
+        "%(count)s hip extension exercises %(doable)s at level %(level)s or "
+        "below%(working)s.",
+        count,
+    ) % {
+        "count": count,
+        "doable": doable,
+        "level": LEVEL_TEXT[difficulty],
+        "working": working,
+    }
+    return " ".join(
+        (
+            sentence,
+            gettext(
+                "Add them to your lower body workout along with other movement "
+                "patterns, such as hip abduction, adduction, and rotation."
+            ),
+        )
+    )
 
 
 def routine_suggest(
@@ -200,17 +250,12 @@ def routine_suggest(
         for index, exercise in enumerate(chosen, start=1)
     ]
     level = max((e.difficulty for e in chosen), key=Difficulty.rank)
-    working = f", working {_join(muscles)}" if muscles else ""
     return SuggestedRoutine(
-        name=f"Hip extension routine: {_join([e.name for e in chosen])}",
-        summary=(
-            f"{_plural(count, 'hip extension exercise')} doable with "
-            f"{_gear_text(gear)} at level {difficulty} or below{working}. Add them "
-            "to your lower body workout along with other movement patterns, such as "
-            "hip abduction, adduction, and rotation."
-        ),
+        name=gettext("Hip extension routine: %(exercises)s")
+        % {"exercises": _join([e.name for e in chosen])},
+        summary=_summary(count, gear, difficulty, muscles),
         difficulty=level,
-        warm_up=WARM_UP,
+        warm_up=str(WARM_UP),
         items=items,
         guidance=list(Guideline.objects.published()),
         request={

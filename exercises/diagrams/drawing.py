@@ -7,6 +7,8 @@ Everything here is plain data; the SVG markup is the template's
 import re
 from dataclasses import dataclass
 
+from django.utils.translation import gettext, gettext_lazy, pgettext_lazy
+
 from exercises.models import MuscleRole
 
 # One figure is drawn in a 200 × 330 box: the waist at the top, the knees at the bottom,
@@ -45,7 +47,11 @@ FRONT_REGIONS = {
     ),
 }
 
-VIEWS = (("Back", BACK_REGIONS), ("Front", FRONT_REGIONS))
+# Each view's heading and its accessible name.
+VIEWS = (
+    (pgettext_lazy("diagram view", "Back"), gettext_lazy("Back view"), BACK_REGIONS),
+    (pgettext_lazy("diagram view", "Front"), gettext_lazy("Front view"), FRONT_REGIONS),
+)
 DRAWN_SLUGS = frozenset(BACK_REGIONS) | frozenset(FRONT_REGIONS)
 
 # Primary and secondary differ in fill *and* texture (solid vs. hatched), so they stay
@@ -59,6 +65,13 @@ STYLES = {
         "stroke-dasharray": "4 2",
     },
     None: {"fill": "#e2ddd7", "stroke": "#a89e94", "stroke-width": "0.8"},
+}
+
+# How a region's accessible name says whether and how its muscle is worked.
+WORKED = {
+    MuscleRole.PRIMARY: pgettext_lazy("muscle worked", "primary"),
+    MuscleRole.SECONDARY: pgettext_lazy("muscle worked", "secondary"),
+    None: gettext_lazy("not worked"),
 }
 
 MARGIN = 20
@@ -142,14 +155,24 @@ def description(exercise_name, muscles):
     """The diagram's text alternative: what is worked, primary and secondary."""
     primary = [m for m in muscles if m.role == MuscleRole.PRIMARY]
     secondary = [m for m in muscles if m.role == MuscleRole.SECONDARY]
-    text = (
-        f"Body map of the hips and thighs, back and front view, for {exercise_name}. "
-        f"Primary muscles: {', '.join(m.name for m in primary) or 'none'}. "
-        f"Secondary muscles: {', '.join(m.name for m in secondary) or 'none'}."
+    none = gettext("none")
+    text = " ".join(
+        (
+            gettext(
+                "Body map of the hips and thighs, back and front view, for %(name)s."
+            )
+            % {"name": exercise_name},
+            gettext("Primary muscles: %(names)s.")
+            % {"names": ", ".join(m.name for m in primary) or none},
+            gettext("Secondary muscles: %(names)s.")
+            % {"names": ", ".join(m.name for m in secondary) or none},
+        )
     )
     undrawn = [m.name for m in muscles if not m.drawn]
     if undrawn:
-        text += f" Not shown in the drawing: {', '.join(undrawn)}."
+        text += " " + gettext("Not shown in the drawing: %(names)s.") % {
+            "names": ", ".join(undrawn)
+        }
     return text
 
 
@@ -167,7 +190,9 @@ def wrap(text, width=LEGEND_WRAP):
 
 def legend_names(muscles):
     """The muscles' names for a legend line, an undrawn one marked with a star."""
-    return ", ".join(m.name + ("" if m.drawn else " *") for m in muscles) or "none"
+    return ", ".join(m.name + ("" if m.drawn else " *") for m in muscles) or gettext(
+        "none"
+    )
 
 
 @dataclass(frozen=True)
@@ -183,7 +208,7 @@ class Region:
     @property
     def spoken(self):
         """Its accessible name: the muscle and whether and how it is worked."""
-        return f"{self.label}: {self.role or 'not worked'}"
+        return f"{self.label}: {WORKED[self.role]}"
 
 
 @dataclass(frozen=True)
@@ -191,6 +216,7 @@ class View:
     """One figure (back or front) at its horizontal offset."""
 
     name: str
+    label: str
     x: int
     regions: list
 
@@ -248,7 +274,8 @@ def draw(*, exercise_name, muscles, names, id_prefix="diagram"):
     roles = region_roles(muscles)
     views = [
         View(
-            name=name,
+            name=str(name),
+            label=str(label),
             x=MARGIN + index * (FIGURE_WIDTH + GAP),
             regions=[
                 Region(
@@ -261,15 +288,12 @@ def draw(*, exercise_name, muscles, names, id_prefix="diagram"):
                 for slug, path in regions.items()
             ],
         )
-        for index, (name, regions) in enumerate(VIEWS)
+        for index, (name, label, regions) in enumerate(VIEWS)
     ]
 
     legend, y = [], MARGIN + 24 + FIGURE_HEIGHT + 24
-    for role, label in (
-        (MuscleRole.PRIMARY, "Primary"),
-        (MuscleRole.SECONDARY, "Secondary"),
-    ):
-        text = f"{label}: {legend_names([m for m in muscles if m.role == role])}"
+    for role in (MuscleRole.PRIMARY, MuscleRole.SECONDARY):
+        text = f"{role.label}: {legend_names([m for m in muscles if m.role == role])}"
         lines = []
         for line in wrap(text):
             lines.append(LegendLine(text=line, y=y))

@@ -13,6 +13,7 @@ from django.template.loader import render_to_string
 from django.urls import Resolver404, resolve, reverse
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext, pgettext_lazy
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_safe
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
@@ -22,7 +23,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from exercises.diagrams import exercise_diagram_svg
-from exercises.models import Exercise, MuscleRole
+from exercises.models import Exercise, MuscleRole, Requirement, VariationKind
 from exercises.selectors import (
     equipment_links_prefetch,
     muscle_links_prefetch,
@@ -52,6 +53,22 @@ CARD_CSP = (
     "form-action 'none'; frame-ancestors *"
 )
 
+# Labels as the card words them inside a line ("Mat (optional)"): lower case where
+# the language writes them so, which a |lower filter would get wrong for German nouns.
+REQUIREMENT_TEXT = {
+    Requirement.REQUIRED: pgettext_lazy("equipment, in a sentence", "required"),
+    Requirement.OPTIONAL: pgettext_lazy("equipment, in a sentence", "optional"),
+}
+KIND_TEXT = {
+    VariationKind.PROGRESSION: pgettext_lazy(
+        "variation, in a sentence", "progression (harder)"
+    ),
+    VariationKind.REGRESSION: pgettext_lazy(
+        "variation, in a sentence", "regression (easier)"
+    ),
+    VariationKind.ALTERNATIVE: pgettext_lazy("variation, in a sentence", "alternative"),
+}
+
 CARD_PREFETCH = (
     "steps",
     muscle_links_prefetch(),
@@ -77,7 +94,11 @@ def card_context(exercise, layout="full"):
         for role, label in MuscleRole.choices
     ]
     variations = list(exercise.variations.all())
+    equipment_links = list(exercise.equipment_links.all())
+    for link in equipment_links:
+        link.requirement_text = REQUIREMENT_TEXT[link.requirement]
     for variation in variations:
+        variation.kind_text = KIND_TEXT[variation.kind]
         if variation.variant is not None:
             variation.card_url = card_path(variation.variant.slug, layout)
     return {
@@ -89,7 +110,7 @@ def card_context(exercise, layout="full"):
         "muscles_by_role": [
             (label, muscles) for label, muscles in muscles_by_role if muscles
         ],
-        "equipment_links": exercise.equipment_links.all(),
+        "equipment_links": equipment_links,
         # Same origin as the card, so its img-src 'self' policy lets it load.
         "diagram_url": reverse("exercise-diagram", kwargs={"slug": exercise.slug}),
     }
@@ -297,7 +318,7 @@ class OEmbedView(StrictQueryParamsMixin, APIView):
         width = min(CARD_WIDTH, data.get("maxwidth", CARD_WIDTH))
         height = card_height(exercise.slug, layout, width)
         height = min(height, data.get("maxheight", height))
-        title = f"{exercise.name} – exercise card"
+        title = gettext("%(name)s – exercise card") % {"name": exercise.name}
         # The script fits the frame to the card whatever the page does to its width
         # or font size; without it (a host that strips scripts) the frame keeps the
         # height measured for this width.

@@ -28,10 +28,11 @@ import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 from django.urls import get_script_prefix, get_urlconf, set_script_prefix, set_urlconf
-from django.utils import timezone
+from django.utils import timezone, translation
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 
@@ -246,14 +247,16 @@ def documents_render(kind, pks=None):
     set_script_prefix("/")
     set_urlconf(API_URLCONF)
     try:
-        return {
-            obj.pk: (
-                obj.slug,
-                document_render(kind, obj, request),
-                getattr(obj, "published_at", None),
-            )
-            for obj in queryset
-        }
+        # In the source language, whatever language the writing request speaks.
+        with translation.override(settings.LANGUAGE_CODE):
+            return {
+                obj.pk: (
+                    obj.slug,
+                    document_render(kind, obj, request),
+                    getattr(obj, "published_at", None),
+                )
+                for obj in queryset
+            }
     finally:
         set_script_prefix(prefix)
         set_urlconf(urlconf)
