@@ -15,6 +15,10 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from rest_framework import exceptions
 
+# What counts as blank around a value: ASCII whitespace, as in an HTML form. Other
+# characters (U+0085, U+00A0...) are a value like any other: a search may hold them.
+BLANK = " \t\n\r\f\v"
+
 # Query parameters every API view accepts whatever its filters; extend it with the
 # HIPEXT_EXTRA_QUERY_PARAMS setting (a list of names) rather than editing this.
 ALWAYS_ALLOWED_QUERY_PARAMS = frozenset()
@@ -31,7 +35,7 @@ def comma_list(value):
     values = []
     for part in given:
         for item in str(part).split(","):
-            item = item.strip()
+            item = item.strip(BLANK)
             if not item:
                 raise ValidationError(
                     "%(value)s has an empty item; separate values with single "
@@ -188,7 +192,7 @@ class StrictQueryParamsMixin:
                 errors[name] = [f"Given more than once; {name!r} takes one value."]
             elif any("\x00" in value for value in values):
                 errors[name] = ["Must not contain NUL characters."]
-            elif any(not value.strip() for value in values):
+            elif any(not value.strip(BLANK) for value in values):
                 # An empty value (?equipment=) must not mean "no filter": a client
                 # that lost its value would silently get the whole catalogue.
                 errors[name] = [f"Must not be empty; leave {name!r} out to not use it."]
