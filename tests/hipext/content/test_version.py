@@ -171,7 +171,7 @@ def test_log_entries_are_numbered_in_the_order_their_transactions_commit():
         try:
             with transaction.atomic():
                 documents_store(
-                    "exercise", [object_id], {object_id: ("x", b'{"slug": "x"}')}
+                    "exercise", [object_id], {object_id: ("x", b'{"slug": "x"}', None)}
                 )
                 if before_commit:
                     before_commit()
