@@ -10,12 +10,8 @@ What each document embeds (tests/hipext/content/test_documents.py checks every r
 
 from django.db.models import Q
 
-from hipext.content.documents import (
-    DocumentKind,
-    depends,
-    list_dependencies,
-    register,
-)
+from hipext.content.dependencies import depends, list_dependencies
+from hipext.content.documents import DocumentKind, register
 from hipext.content.version import ANY_FIELD
 
 from .models import (

@@ -7,13 +7,8 @@ exercises' documents is (tests/hipext/content/test_documents.py checks it).
 """
 
 from exercises.models import Exercise
-from hipext.content.documents import (
-    DocumentKind,
-    depends,
-    embeds,
-    list_dependencies,
-    register,
-)
+from hipext.content.dependencies import depends, embeds, list_dependencies
+from hipext.content.documents import DocumentKind, register
 from hipext.content.publication import holders_register
 from hipext.content.version import ANY_FIELD
 

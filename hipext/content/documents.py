@@ -9,10 +9,11 @@ placeholder base that can never be a real host; a reader swaps in its own
 
 This module is the engine and knows no app. Each content app fills the registry from
 its own ``documents.py``: its kinds (model, serializer, the detail view's queryset),
-which documents a change to one of its rows affects (``depends``), and which documents
-embed another kind's (``embeds``: a routine embeds its exercises), and which document
-fields each list parameter reads (``list_dependencies``). When documents are rendered
-(once per transaction) is hipext.content.publishing's concern.
+and the rules of hipext.content.dependencies: which documents a change to one of its
+rows affects (``depends``), which documents embed another kind's (``embeds``: a
+routine embeds its exercises), and which document fields each list parameter reads
+(``list_dependencies``). When documents are rendered (once per transaction) is
+hipext.content.publishing's concern.
 
 Each log entry names the document's top-level fields the change altered, so that a
 cached list is out of date only when a document on it changes, or one of the fields
@@ -25,7 +26,7 @@ and carries its ``published_at``; reads filter on it (hipext.content.publication
 """
 
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -39,6 +40,7 @@ from rest_framework.request import Request
 from hipext.models import ALL_FIELDS, Document
 
 from .changes import log_uuids_fill, log_write
+from .dependencies import CHUNK_SIZE, with_embedders
 from .publication import Publication, PublishableModel, schedule_renew
 from .version import ANY_FIELD, MEMBERSHIP, content_changed, key_digest
 
@@ -49,42 +51,6 @@ PLACEHOLDER_BASE = f"http://{PLACEHOLDER_HOST}".encode()
 # The public API's URLconf: documents link by its routes even where a test or a tool
 # serves requests through another.
 API_URLCONF = "hipext.urls"
-
-# Renders and writes go in chunks, below SQLite's limit on query parameters.
-CHUNK_SIZE = 500
-
-
-# List parameters that choose a page of the same list, not which list it is.
-PAGING_PARAMETERS = frozenset({"page", "page_size", "format"})
-
-
-def list_dependencies(kind, *, order=(), parameters=None, ordering=None):
-    """The rule saying which document fields a list of ``kind`` depends on.
-
-    A list's members, order and count depend on which documents of ``kind`` exist, on
-    the fields of its default ``order``, on ``parameters[name]`` (``(kind, field)``
-    pairs) for each query parameter it has, and on the field of each ``ordering`` key
-    it asks for. Any other parameter makes it depend on every field of ``kind``. The
-    rule gives ``(kind, field)`` pairs for a request's query parameters.
-    """
-    parameters = parameters or {}
-    ordering = ordering or {}
-    base = frozenset({(kind, MEMBERSHIP), *((kind, field) for field in order)})
-
-    def fields(query):
-        found = set(base)
-        for name, value in query.items():
-            if name in PAGING_PARAMETERS:
-                continue
-            if name == "ordering" and ordering:
-                for key in value.split(","):
-                    field = ordering.get(key.strip().lstrip("-"), ANY_FIELD)
-                    found.add((kind, field))
-            else:
-                found.update(parameters.get(name, ((kind, ANY_FIELD),)))
-        return frozenset(found)
-
-    return fields
 
 
 @dataclass(frozen=True)
@@ -116,31 +82,7 @@ class DocumentKind:
         return self.list_fields(query)
 
 
-@dataclass(frozen=True)
-class Dependency:
-    """Which documents a change to a row of ``model`` affects.
-
-    ``affected(row)`` gives ``(kind, pk)`` pairs. Where a foreign key in ``moves`` can
-    change, the documents the row affected before the change are affected too.
-    """
-
-    model: type[Model]
-    affected: Callable[[Model], Iterable[tuple[str, int]]]
-    moves: tuple = ()
-
-
-@dataclass(frozen=True)
-class Embedding:
-    """Documents of ``kind`` embed documents of ``embedded``: ``embedders(pks)`` finds them."""
-
-    kind: str
-    embedded: str
-    embedders: Callable[[list[int]], Iterable[int]]
-
-
 _kinds = {}
-_dependencies = {}
-_embeddings = []
 
 
 def register(*kinds):
@@ -151,16 +93,6 @@ def register(*kinds):
         _kinds[kind.name] = kind
 
 
-def depends(model, affected, *, moves=()):
-    """Declare which documents a change to a row of ``model`` affects."""
-    _dependencies.setdefault(model, []).append(Dependency(model, affected, moves))
-
-
-def embeds(kind, embedded, embedders):
-    """Declare that documents of ``kind`` embed documents of ``embedded``."""
-    _embeddings.append(Embedding(kind, embedded, embedders))
-
-
 def document_kinds():
     """Every registered kind, in registration order."""
     return list(_kinds.values())
@@ -168,39 +100,6 @@ def document_kinds():
 
 def document_kind(name):
     return _kinds[name]
-
-
-def dependencies_of(model):
-    """The dependency rules of ``model``'s rows (none for a model no document shows)."""
-    return _dependencies.get(model, ())
-
-
-def affected_by(row):
-    """The documents a change to ``row`` affects directly, as ``(kind, pk)`` pairs."""
-    return {
-        (kind, pk)
-        for rule in dependencies_of(type(row))
-        for kind, pk in rule.affected(row)
-        if pk is not None
-    }
-
-
-def with_embedders(keys):
-    """``keys`` and every document that embeds one of them, at any depth."""
-    result = set(keys)
-    todo = set(keys)
-    while todo:
-        found = set()
-        for embedding in _embeddings:
-            pks = sorted(pk for kind, pk in todo if kind == embedding.embedded)
-            for start in range(0, len(pks), CHUNK_SIZE):
-                found.update(
-                    (embedding.kind, pk)
-                    for pk in embedding.embedders(pks[start : start + CHUNK_SIZE])
-                )
-        todo = found - result
-        result |= todo
-    return result
 
 
 class _PlaceholderHttpRequest(HttpRequest):

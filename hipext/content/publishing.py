@@ -23,7 +23,8 @@ from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models.signals import m2m_changed, post_save, pre_delete, pre_save
 
 from .apps import content_models, content_through_models
-from .documents import affected_by, dependencies_of, documents_write
+from .dependencies import affected_by, dependencies_of
+from .documents import documents_write
 
 logger = logging.getLogger(__name__)
 
