@@ -10,7 +10,9 @@ from rest_framework import serializers
 from hipext.api.fields import (
     SlugHyperlinkedIdentityField,
     SlugHyperlinkedRelatedField,
+    TranslationField,
     slug_url,
+    with_language,
 )
 
 from .dose import DOSE_FIELDS
@@ -32,6 +34,7 @@ def exercise_list_url(request, **params):
     url = reverse("exercise-list")
     if params:
         url = f"{url}?{urlencode(params)}"
+    url = with_language(url)
     return request.build_absolute_uri(url) if request is not None else url
 
 
@@ -83,6 +86,14 @@ class MuscleSerializer(serializers.ModelSerializer):
         "muscle",
         help_text="The exercises working this muscle (or, for a group, its members).",
     )
+    translation = TranslationField(
+        {
+            "name": ["name"],
+            "group": ["group.name"],
+            "members": ["members.name"],
+            "description": ["description"],
+        }
+    )
 
     class Meta:
         model = Muscle
@@ -95,6 +106,7 @@ class MuscleSerializer(serializers.ModelSerializer):
             "hip_role",
             "description",
             "exercises_url",
+            "translation",
         ]
 
 
@@ -116,16 +128,18 @@ class EquipmentSerializer(serializers.ModelSerializer):
         "equipment",
         help_text="The exercises using this equipment, required, optional or as an alternative.",
     )
+    translation = TranslationField({"name": ["name"], "description": ["description"]})
 
     class Meta:
         model = Equipment
-        fields = ["url", "slug", "name", "description", "exercises_url"]
+        fields = ["url", "slug", "name", "description", "exercises_url", "translation"]
 
 
 class GuidelineSerializer(serializers.ModelSerializer):
     url = SlugHyperlinkedIdentityField(
         view_name="guideline-detail", lookup_field="slug"
     )
+    translation = TranslationField({"title": ["title"], "text": ["text"]})
 
     class Meta:
         model = Guideline
@@ -138,6 +152,7 @@ class GuidelineSerializer(serializers.ModelSerializer):
             "source",
             "published_at",
             "updated_at",
+            "translation",
         ]
 
 
@@ -268,6 +283,25 @@ class ExerciseSerializer(serializers.ModelSerializer):
     cautions = serializers.ListField(
         source="caution_list", child=serializers.CharField(), read_only=True
     )
+    translation = TranslationField(
+        {
+            "name": ["name"],
+            "aliases": ["aliases", "editorial_aliases"],
+            "editorial_aliases": ["editorial_aliases"],
+            "summary": ["summary"],
+            "difficulty_basis": ["difficulty_basis"],
+            "steps": ["steps.text"],
+            "muscles": ["muscle_links.muscle.name"],
+            "equipment": [
+                "equipment_links.equipment.name",
+                "equipment_links.alternatives.name",
+                "equipment_links.note",
+            ],
+            "variations": ["variations.name", "variations.note"],
+            "tips": ["tips"],
+            "cautions": ["cautions"],
+        }
+    )
 
     class Meta:
         model = Exercise
@@ -297,6 +331,7 @@ class ExerciseSerializer(serializers.ModelSerializer):
             "published_at",
             "created_at",
             "updated_at",
+            "translation",
         ]
 
     @extend_schema_field(OpenApiTypes.URI)

@@ -56,6 +56,11 @@ class Document(models.Model):
 
     kind = models.CharField(max_length=50)
     object_id = models.BigIntegerField()
+    language = models.CharField(
+        max_length=10,
+        default="en",
+        help_text="The language it is rendered in: one document per supported language.",
+    )
     slug = models.CharField(max_length=150)
     body = models.BinaryField()
     etag = models.CharField(max_length=32)
@@ -69,17 +74,17 @@ class Document(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        ordering = ["kind", "object_id"]
+        ordering = ["kind", "object_id", "language"]
         constraints = [
             models.UniqueConstraint(
-                fields=["kind", "object_id"],
-                name="%(app_label)s_%(class)s_unique_object",
+                fields=["kind", "object_id", "language"],
+                name="%(app_label)s_%(class)s_unique_object_language",
             ),
         ]
-        indexes = [models.Index(fields=["kind", "slug"])]
+        indexes = [models.Index(fields=["kind", "language", "slug"])]
 
     def __str__(self):
-        return f"{self.kind} {self.slug}"
+        return f"{self.kind} {self.slug} ({self.language})"
 
 
 # A DocumentChange's changed_fields when the whole document came or went.

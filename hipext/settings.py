@@ -50,6 +50,8 @@ ALLOWED_HOSTS = env_list(
 )
 
 INSTALLED_APPS = [
+    # Before the admin: its translation admin classes and static files.
+    "modeltranslation",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -85,6 +87,9 @@ MIDDLEWARE = [
     "hipext.http.compression.CompressionMiddleware",
     # Early, so it counts requests that later middleware answers from a cache.
     "hipext.http.ratelimit.RateLimitMiddleware",
+    # The public answer's language (?lang=, Accept-Language), active for every layer
+    # below: the response cache keys on it.
+    "hipext.http.language.LanguageMiddleware",
     # Cache-Control, validators and surrogate keys for what the next layer leaves
     # without them (embed cards, the schema and its pages).
     "hipext.http.cdn.CdnHeadersMiddleware",
@@ -142,11 +147,17 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# Generated text (doses, labels, the diagram, the card, the routine builder's words)
-# is translated with gettext; English is the source and the fallback. Which language
-# a request gets is chosen elsewhere: these are the supported ones.
+# The supported languages. Content texts are translated in columns, one per language
+# (django-modeltranslation: exercises/translation.py, routines/translation.py), so a
+# language added here needs a migration (makemigrations adds its columns) and its
+# catalog in locale/; generated text (doses, labels, the diagram, the card, the
+# routine builder's words) is translated with gettext. English is the source and the
+# fallback. A request's language is chosen by hipext.http.language.
 LANGUAGES = [("en", "English"), ("es", "Español"), ("de", "Deutsch")]
 LANGUAGE_CODE = "en"
+MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
+MODELTRANSLATION_LANGUAGES = tuple(code for code, _ in LANGUAGES)
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("en",)
 TIME_ZONE = "UTC"
 USE_I18N = True
 LOCALE_PATHS = [BASE_DIR / "locale"]

@@ -23,6 +23,7 @@ from exercises.selectors import (
     muscle_family_q,
     muscle_links_prefetch,
 )
+from hipext.content.languages import active_language
 from hipext.models import Document
 
 from .models import (
@@ -221,7 +222,9 @@ def routine_suggest(
             ranked = ranked.annotate(
                 document_body=Subquery(
                     Document.objects.filter(
-                        kind=EXERCISE_DOCUMENT_KIND, object_id=OuterRef("pk")
+                        kind=EXERCISE_DOCUMENT_KIND,
+                        language=active_language(),
+                        object_id=OuterRef("pk"),
                     ).values("body")
                 )
             )
@@ -276,7 +279,9 @@ def _documents_of(exercises, *, annotated):
     else:
         by_id = dict(
             Document.objects.filter(
-                kind=EXERCISE_DOCUMENT_KIND, object_id__in=[e.pk for e in exercises]
+                kind=EXERCISE_DOCUMENT_KIND,
+                language=active_language(),
+                object_id__in=[e.pk for e in exercises],
             ).values_list("object_id", "body")
         )
         bodies = [by_id.get(exercise.pk) for exercise in exercises]

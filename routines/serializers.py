@@ -16,6 +16,7 @@ from exercises.serializers import EquipmentBriefSerializer
 from hipext.api.fields import (
     SlugHyperlinkedIdentityField,
     SlugHyperlinkedRelatedField,
+    TranslationField,
 )
 from hipext.api.filters import slug_choices
 from hipext.api.queryfields import CommaSeparatedQueryField, StrictChoiceQueryField
@@ -153,6 +154,21 @@ class RoutineSerializer(serializers.ModelSerializer):
     )
     muscles = MuscleWorkedSerializer(source="muscles_worked", many=True, read_only=True)
     estimated_minutes = DurationSerializer(read_only=True, help_text=ESTIMATE_HELP)
+    translation = TranslationField(
+        {
+            "name": ["name"],
+            "summary": ["summary"],
+            "goal": ["goal"],
+            "warm_up": ["warm_up"],
+            "notes": ["notes"],
+            "items": ["items.exercise.name", "items.exercise.summary", "items.note"],
+            "equipment_needed": [
+                "equipment_needed.equipment.name",
+                "equipment_needed.alternatives.name",
+            ],
+            "muscles": ["muscles_worked.muscle.name"],
+        }
+    )
 
     class Meta:
         model = Routine
@@ -173,6 +189,7 @@ class RoutineSerializer(serializers.ModelSerializer):
             "published_at",
             "created_at",
             "updated_at",
+            "translation",
         ]
 
 

@@ -7,8 +7,10 @@ from django.db.models import QuerySet
 from django.utils.functional import cached_property
 from rest_framework import pagination
 from rest_framework.exceptions import ValidationError
+from rest_framework.utils.urls import replace_query_param
 
 from hipext.content.counts import cached_count
+from hipext.content.languages import LANG_PARAM, active_language, source_language
 
 _POSITIVE_INTEGER = re.compile(r"[0-9]{1,9}")
 # The largest number _POSITIVE_INTEGER reads, so the schema states the same bound.
@@ -76,6 +78,19 @@ class PageNumberPagination(pagination.PageNumberPagination):
                 }
             )
         return super().paginate_queryset(queryset, request, view)
+
+    def get_next_link(self):
+        return self._in_language(super().get_next_link())
+
+    def get_previous_link(self):
+        return self._in_language(super().get_previous_link())
+
+    def _in_language(self, url):
+        """``next`` and ``previous`` keep the page's language, however it was chosen."""
+        language = active_language()
+        if url is None or language == source_language():
+            return url
+        return replace_query_param(url, LANG_PARAM, language)
 
     def get_paginated_response_schema(self, schema):
         paginated = super().get_paginated_response_schema(schema)

@@ -21,7 +21,8 @@ BLANK = " \t\n\r\f\v"
 
 # Query parameters every API view accepts whatever its filters; extend it with the
 # HIPEXT_EXTRA_QUERY_PARAMS setting (a list of names) rather than editing this.
-ALWAYS_ALLOWED_QUERY_PARAMS = frozenset()
+# ``lang`` is read by hipext.http.language before any view runs.
+ALWAYS_ALLOWED_QUERY_PARAMS = frozenset({"lang"})
 
 
 def comma_list(value):

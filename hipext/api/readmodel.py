@@ -24,6 +24,7 @@ from hipext.content.documents import (
     document_body_for,
     document_kind,
 )
+from hipext.content.languages import active_language
 from hipext.content.publication import publication_schedule
 from hipext.content.publishing import documents_flush, documents_pending
 from hipext.models import Document
@@ -89,6 +90,7 @@ class DocumentReadMixin:
                 Document.objects.filter(
                     Q(published_at__isnull=True) | Q(published_at__lte=horizon),
                     kind=self.document_kind,
+                    language=active_language(),
                     slug=kwargs[self.lookup_field],
                 )
                 .values_list("object_id", "body")
@@ -105,7 +107,9 @@ class DocumentReadMixin:
             return super().list(request, *args, **kwargs)
         # The ids come from get_queryset(), which keeps only what apps see now.
         documents = Document.objects.filter(
-            kind=self.document_kind, object_id=OuterRef("pk")
+            kind=self.document_kind,
+            language=active_language(),
+            object_id=OuterRef("pk"),
         ).values("body")
         rows = (
             self.filter_queryset(self.get_queryset())

@@ -28,6 +28,7 @@ from django.utils import timezone
 
 from hipext.models import ALL_FIELDS, Document, DocumentChange, DocumentLogPrune
 
+from .languages import active_language, source_language
 from .version import content_changed
 
 Action = DocumentChange.Action
@@ -129,7 +130,11 @@ def _due():
     """Documents whose time has come while their last entry does not show them."""
     last = DocumentChange.objects.filter(seq=OuterRef("seq"))
     return (
-        Document.objects.filter(published_at__lte=timezone.now())
+        # An object's documents share their log entry: the source language's stands
+        # for all of them.
+        Document.objects.filter(
+            published_at__lte=timezone.now(), language=source_language()
+        )
         .annotate(
             last_action=Subquery(last.values("action")[:1]),
             last_shown=Subquery(last.filter(SHOWN).values("seq")[:1]),
@@ -173,8 +178,9 @@ def log_due_publications():
         for doc, entry in zip(
             due, DocumentChange.objects.bulk_create(entries), strict=True
         ):
-            doc.seq = entry.seq
-        Document.objects.bulk_update(due, ["seq"])
+            Document.objects.filter(kind=doc.kind, object_id=doc.object_id).update(
+                seq=entry.seq
+            )
         return len(due)
 
 
@@ -196,7 +202,10 @@ def changes_since(since, limit):
     """
     log_due_publications()
     current = Document.objects.filter(
-        kind=OuterRef("kind"), object_id=OuterRef("object_id"), seq=OuterRef("seq")
+        kind=OuterRef("kind"),
+        object_id=OuterRef("object_id"),
+        language=active_language(),
+        seq=OuterRef("seq"),
     ).values("body")
     rows = list(
         DocumentChange.objects.filter(SHOWN, seq__gt=since)
@@ -222,7 +231,8 @@ def snapshot_rows():
     uuid = DocumentChange.objects.filter(seq=OuterRef("seq")).values("uuid")
     rows = (
         Document.objects.filter(
-            Q(published_at__isnull=True) | Q(published_at__lte=timezone.now())
+            Q(published_at__isnull=True) | Q(published_at__lte=timezone.now()),
+            language=active_language(),
         )
         .order_by("kind", "object_id")
         .annotate(uuid=Subquery(uuid))

@@ -1,6 +1,7 @@
 """The pagination count cache: a list's total, kept per filter and content version."""
 
 from django.conf import settings
+from django.utils.translation import get_language
 
 from hipext.http.cachebreaker import cache_call
 
@@ -25,7 +26,10 @@ def cached_count(queryset):
         sql, params = queryset.order_by().values("pk").query.sql_with_params()
     except Exception:  # EmptyResultSet and the like: let Django count (or not).
         return queryset.count()
-    identity = repr((settings.API_CACHE_RELEASE, queryset.db, sql, params))
+    # The language too: a search reads the active language's columns.
+    identity = repr(
+        (settings.API_CACHE_RELEASE, get_language(), queryset.db, sql, params)
+    )
     key = COUNT_KEY_PREFIX + key_digest(identity)
     # The global version, not the list's own dependencies: a count is shared by every
     # process through the cache, and this process's log covers only its own lifetime.

@@ -29,7 +29,6 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 from django.urls import get_script_prefix, get_urlconf, set_script_prefix, set_urlconf
@@ -41,6 +40,7 @@ from hipext.models import ALL_FIELDS, Document
 
 from .changes import log_uuids_fill, log_write
 from .dependencies import CHUNK_SIZE, with_embedders
+from .languages import content_languages, source_language
 from .publication import Publication, PublishableModel, schedule_renew
 from .version import ANY_FIELD, MEMBERSHIP, content_changed, key_digest
 
@@ -133,9 +133,11 @@ def rendered_objects(kind):
 
 
 def documents_render(kind, pks=None):
-    """``{pk: (slug, body, published_at)}`` of ``kind``'s objects with documents.
+    """``{pk: (slug, {language: body}, published_at)}`` of ``kind``'s objects with
+    documents: one body per supported language.
 
     Of ``pks``, or all of them; ``published_at`` is None for a kind without drafts.
+    The objects are read once: each language reads its own columns of the same rows.
     """
     request = placeholder_request()
     queryset = rendered_objects(kind)
@@ -146,16 +148,17 @@ def documents_render(kind, pks=None):
     set_script_prefix("/")
     set_urlconf(API_URLCONF)
     try:
-        # In the source language, whatever language the writing request speaks.
-        with translation.override(settings.LANGUAGE_CODE):
-            return {
-                obj.pk: (
-                    obj.slug,
-                    document_render(kind, obj, request),
-                    getattr(obj, "published_at", None),
-                )
-                for obj in queryset
-            }
+        objects = list(queryset)
+        bodies = {obj.pk: {} for obj in objects}
+        # Each language in turn, whatever language the writing request speaks.
+        for language in content_languages():
+            with translation.override(language):
+                for obj in objects:
+                    bodies[obj.pk][language] = document_render(kind, obj, request)
+        return {
+            obj.pk: (obj.slug, bodies[obj.pk], getattr(obj, "published_at", None))
+            for obj in objects
+        }
     finally:
         set_script_prefix(prefix)
         set_urlconf(urlconf)
@@ -217,70 +220,100 @@ def _visible(doc, now):
     return doc is not None and (doc.published_at is None or doc.published_at <= now)
 
 
-def documents_store(kind, pks, bodies):
-    """Store ``bodies`` (``{pk: (slug, body, published_at)}``); remove other ``pks``'.
+def _fields_changed(docs, bodies):
+    """The top-level fields that differ in any language (ALL_FIELDS for a new one)."""
+    names = set()
+    for language, body in bodies.items():
+        doc = docs.get(language)
+        if doc is None:
+            return ALL_FIELDS
+        fields = changed_fields(doc.body, body)
+        if fields == ALL_FIELDS:
+            return ALL_FIELDS
+        names.update(fields.split(","))
+    return ",".join(sorted(names)) or ALL_FIELDS
 
-    A document removed because its object is gone or back to a draft leaves a
-    tombstone; a new ``published_at`` (a publication rescheduled) is a change too.
-    Bumps the content version first: holding its row until the commit orders the log
-    entries as their transactions commit (hipext.content.version).
+
+def documents_store(kind, pks, bodies):
+    """Store ``bodies`` (``{pk: (slug, {language: body}, published_at)}``); remove
+    other ``pks``'.
+
+    An object's documents change together: one log entry for the object (the fields
+    that changed in any language), every language's document pointing to it. A
+    document removed because its object is gone or back to a draft leaves a tombstone;
+    a new ``published_at`` (a publication rescheduled) is a change too. Bumps the
+    content version first: holding its row until the commit orders the log entries as
+    their transactions commit (hipext.content.version).
     """
-    existing = {
-        doc.object_id: doc
-        for doc in Document.objects.filter(kind=kind, object_id__in=pks).only(
-            "object_id", "slug", "etag", "body", "seq", "published_at"
-        )
-    }
+    existing = {}
+    for doc in Document.objects.filter(kind=kind, object_id__in=pks).only(
+        "object_id", "language", "slug", "etag", "body", "seq", "published_at"
+    ):
+        existing.setdefault(doc.object_id, {})[doc.language] = doc
     upserts, deletes = [], []
     for pk in pks:
+        docs = existing.get(pk, {})
         if pk in bodies:
-            slug, body, published_at = bodies[pk]
-            etag = document_etag(body)
-            doc = existing.get(pk)
+            slug, by_language, published_at = bodies[pk]
             # Bodies, not only hashes: a rebuild repairs whatever a row holds.
-            if doc is None or (
-                doc.slug,
-                doc.etag,
-                bytes(doc.body),
-                doc.published_at,
-            ) != (slug, etag, body, published_at):
-                fields = ALL_FIELDS if doc is None else changed_fields(doc.body, body)
-                upserts.append((pk, slug, body, etag, fields, published_at))
-        elif pk in existing:
-            deletes.append(existing[pk])
+            if set(docs) != set(by_language) or any(
+                (doc.slug, bytes(doc.body), doc.published_at)
+                != (slug, by_language[doc.language], published_at)
+                or doc.etag != document_etag(by_language[doc.language])
+                for doc in docs.values()
+            ):
+                fields = _fields_changed(docs, by_language)
+                upserts.append((pk, slug, by_language, fields, published_at))
+        elif docs:
+            deletes.append(pk)
     if not upserts and not deletes:
         return
     content_changed()
     now = timezone.now()
+    source = source_language()
     changes = log_write(
         document_kind(kind).model if kind in _kinds else None,
         kind,
         [
-            (pk, slug, _visible(existing.get(pk), now), fields, published_at)
-            for pk, slug, _, _, fields, published_at in upserts
+            (pk, slug, _visible(_any(existing.get(pk)), now), fields, published_at)
+            for pk, slug, _, fields, published_at in upserts
         ],
-        deletes,
+        # One tombstone per object, whatever languages it had.
+        [existing[pk].get(source) or _any(existing[pk]) for pk in deletes],
     )
-    created, updated = [], []
-    for (pk, slug, body, etag, _, published_at), change in zip(
+    created, updated, gone = [], [], []
+    for (pk, slug, by_language, _, published_at), change in zip(
         upserts, changes, strict=False
     ):
-        doc = existing.get(pk) or Document(kind=kind, object_id=pk)
-        doc.slug, doc.body, doc.etag, doc.seq, doc.updated_at = (
-            slug,
-            body,
-            etag,
-            change.seq,
-            now,
-        )
-        doc.published_at = published_at
-        (updated if doc.pk else created).append(doc)
+        docs = existing.get(pk, {})
+        gone += [
+            doc.pk for language, doc in docs.items() if language not in by_language
+        ]
+        for language, body in by_language.items():
+            doc = docs.get(language) or Document(
+                kind=kind, object_id=pk, language=language
+            )
+            doc.slug, doc.body, doc.etag, doc.seq, doc.updated_at = (
+                slug,
+                body,
+                document_etag(body),
+                change.seq,
+                now,
+            )
+            doc.published_at = published_at
+            (updated if doc.pk else created).append(doc)
     Document.objects.bulk_create(created)
     Document.objects.bulk_update(
         updated, ["slug", "body", "etag", "seq", "published_at", "updated_at"]
     )
-    if deletes:
-        Document.objects.filter(pk__in=[doc.pk for doc in deletes]).delete()
+    gone += [doc.pk for pk in deletes for doc in existing[pk].values()]
+    if gone:
+        Document.objects.filter(pk__in=gone).delete()
+
+
+def _any(docs):
+    """One of an object's documents (they agree on all but the body), or None."""
+    return next(iter(docs.values()), None) if docs else None
 
 
 def documents_rebuild():
@@ -295,7 +328,7 @@ def documents_rebuild():
             documents_store(kind.name, chunk, bodies)
     orphans = _orphans()
     for kind, docs in orphans.items():
-        documents_store(kind, [doc.object_id for doc in docs], {})
+        documents_store(kind, sorted({doc.object_id for doc in docs}), {})
     log_uuids_fill([(kind.name, kind.model) for kind in document_kinds()])
     schedule_renew()
     return rendered, sum(len(docs) for docs in orphans.values())
@@ -304,28 +337,30 @@ def documents_rebuild():
 def documents_check():
     """Every stored document that is not what a fresh render gives.
 
-    Yields ``(kind, object_id, slug, problem)`` with problem "differs", "missing"
-    (the object has no document) or "orphaned" (the document has no object).
+    Yields ``(kind, object_id, slug, problem)`` with problem "differs (language)",
+    "missing (language)" (the object has no document in that language) or "orphaned"
+    (the document has no object).
     """
     for kind in document_kinds():
         stored = {
-            doc.object_id: doc
+            (doc.object_id, doc.language): doc
             for doc in Document.objects.filter(kind=kind.name).only(
-                "object_id", "slug", "etag", "body", "published_at"
+                "object_id", "language", "slug", "etag", "body", "published_at"
             )
         }
         fresh = documents_render(kind)
-        for pk, (slug, body, published_at) in sorted(fresh.items()):
-            doc = stored.get(pk)
-            if doc is None:
-                yield (kind.name, pk, slug, "missing")
-            elif (
-                bytes(doc.body) != body
-                or doc.etag != document_etag(body)
-                or doc.slug != slug
-                or doc.published_at != published_at
-            ):
-                yield (kind.name, pk, slug, "differs")
+        for pk, (slug, bodies, published_at) in sorted(fresh.items()):
+            for language, body in bodies.items():
+                doc = stored.get((pk, language))
+                if doc is None:
+                    yield (kind.name, pk, slug, f"missing ({language})")
+                elif (
+                    bytes(doc.body) != body
+                    or doc.etag != document_etag(body)
+                    or doc.slug != slug
+                    or doc.published_at != published_at
+                ):
+                    yield (kind.name, pk, slug, f"differs ({language})")
     for docs in _orphans().values():
         for doc in docs:
             yield (doc.kind, doc.object_id, doc.slug, "orphaned")
@@ -334,8 +369,8 @@ def documents_check():
 def _orphans():
     """Stored documents whose object (or kind) no longer exists or is a draft, by kind."""
     orphans = {}
-    for doc in Document.objects.only("kind", "object_id", "slug").order_by(
-        "kind", "object_id"
+    for doc in Document.objects.only("kind", "object_id", "language", "slug").order_by(
+        "kind", "object_id", "language"
     ):
         orphans.setdefault(doc.kind, []).append(doc)
     for name, docs in list(orphans.items()):
@@ -349,5 +384,6 @@ def _orphans():
             .order_by()
             .values_list("pk", flat=True)
         )
+        # (A language no longer supported goes when rebuild renders its object.)
         orphans[name] = [doc for doc in docs if doc.object_id not in alive]
     return {name: docs for name, docs in orphans.items() if docs}

@@ -21,6 +21,7 @@ import types
 from django.conf import settings
 from django.http import Http404
 from django.urls import Resolver404, get_urlconf, resolve
+from django.utils import translation
 from rest_framework.exceptions import APIException
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.renderers import JSONRenderer
@@ -100,12 +101,14 @@ def representation(request):
 
 
 def request_identity(request):
-    """What a response depends on: release, absolute URL, negotiated representation."""
+    """What a response depends on: release, absolute URL, negotiated representation
+    and language (hipext.http.language: from ``?lang=`` or ``Accept-Language``)."""
     return "\n".join(
         (
             settings.API_CACHE_RELEASE,
             request.build_absolute_uri(),
             representation(request),
+            translation.get_language() or settings.LANGUAGE_CODE,
         )
     )
 
