@@ -100,6 +100,8 @@ def test_a_translation_edit_is_an_update_each_language_reads_in_its_own(
     assert bridge["document"]["translation"]["language"] == "es"
     (bridge,) = [e for e in english if e["slug"] == "glute-bridges"]
     assert bridge["document"]["name"] == exercise.name_en
+    paged = changes(api_client, 0, lang="es", limit=1)
+    assert paged["next"].endswith(f"?since={paged['cursor']}&limit=1&lang=es")
     snapshot = api_client.get(SNAPSHOT, {"lang": "es"}).json()["documents"]
     assert len(snapshot) == Document.objects.filter(language="es").count()
     (bridge,) = [
