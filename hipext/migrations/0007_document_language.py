@@ -3,36 +3,52 @@
 from django.db import migrations, models
 
 
-class Migration(migrations.Migration):
+def keep_the_source_language(apps, schema_editor):
+    """Back to one document per object: the English ones stay (a rebuild renders the
+    rest again)."""
+    apps.get_model("hipext", "Document").objects.exclude(language="en").delete()
 
+
+class Migration(migrations.Migration):
     dependencies = [
-        ('hipext', '0006_publication'),
+        ("hipext", "0006_publication"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='document',
-            options={'ordering': ['kind', 'object_id', 'language']},
+            name="document",
+            options={"ordering": ["kind", "object_id", "language"]},
         ),
         migrations.RemoveConstraint(
-            model_name='document',
-            name='hipext_document_unique_object',
+            model_name="document",
+            name="hipext_document_unique_object",
         ),
         migrations.RemoveIndex(
-            model_name='document',
-            name='hipext_docu_kind_150682_idx',
+            model_name="document",
+            name="hipext_docu_kind_150682_idx",
         ),
         migrations.AddField(
-            model_name='document',
-            name='language',
-            field=models.CharField(default='en', help_text='The language it is rendered in: one document per supported language.', max_length=10),
+            model_name="document",
+            name="language",
+            field=models.CharField(
+                default="en",
+                help_text="The language it is rendered in: one document per supported language.",
+                max_length=10,
+            ),
         ),
         migrations.AddIndex(
-            model_name='document',
-            index=models.Index(fields=['kind', 'language', 'slug'], name='hipext_docu_kind_e37c4a_idx'),
+            model_name="document",
+            index=models.Index(
+                fields=["kind", "language", "slug"], name="hipext_docu_kind_e37c4a_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='document',
-            constraint=models.UniqueConstraint(fields=('kind', 'object_id', 'language'), name='hipext_document_unique_object_language'),
+            model_name="document",
+            constraint=models.UniqueConstraint(
+                fields=("kind", "object_id", "language"),
+                name="hipext_document_unique_object_language",
+            ),
         ),
+        # Reversed first: the old constraint allows one document per object.
+        migrations.RunPython(migrations.RunPython.noop, keep_the_source_language),
     ]

@@ -49,6 +49,7 @@ def test_exercise_filters_are_documented_with_enums_and_repeatable_arrays(schema
         "available",
         "difficulty",
         "equipment",
+        "lang",
         "laterality",
         "max_difficulty",
         "muscle",
@@ -84,6 +85,7 @@ def test_exercise_filters_are_documented_with_enums_and_repeatable_arrays(schema
     assert "any-of" in params["equipment"]["description"]
     assert "`none`" in params["equipment"]["description"]
     assert set(params["role"]["schema"]["enum"]) == {"primary", "secondary"}
+    assert params["lang"]["schema"]["enum"] == ["en", "es", "de"]
     assert params["updated_since"]["schema"] == {
         "type": "string",
         "format": "date-time",

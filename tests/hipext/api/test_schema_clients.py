@@ -59,7 +59,8 @@ def test_every_operation_documents_every_answer_a_client_can_get(schema):
         assert "ETag" in responses["200"]["headers"], path
         assert "content" not in responses["304"], path
         headers = [p["name"] for p in operation["parameters"] if p["in"] == "header"]
-        assert headers == ["If-None-Match"], path
+        assert headers == ["Accept-Language", "If-None-Match"], path
+        assert "Content-Language" in responses["200"]["headers"], path
 
 
 def test_the_diagram_is_svg_and_oembed_documents_its_501(schema):
