@@ -244,11 +244,12 @@ def translations_load(kind, files, prior, overwrite, report):
         records = {r.key: r for r in SeedRecord.objects.filter(model=label)}
         for slug, entry in entries.items():
             name = f"{label} {slug}"
-            obj = objects.get(slug)
-            if obj is None:
-                report.skipped.append(f"{name} (no such {kind.label})")
-                continue
             where = f"{edition_file(language)}: {translation.key} {slug}"
+            if slug not in english:
+                raise SeedError(f"{where}: not in {kind.fixture}")
+            obj = objects.get(slug)
+            if obj is None:  # an editor deleted it: the English report says so
+                continue
             try:
                 data = translation.normalize(entry, english.get(slug))
             except SeedError as error:
