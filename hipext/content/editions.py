@@ -206,15 +206,13 @@ def edition_read(files, language):
 
 
 def translations_prior(kind, objects):
-    """Each object's translation fingerprints before a load writes its English.
-
-    A translation the English write alone changed (a step added to both) is as the
-    seed left it, not an editor's.
-    """
+    """Each object's translations before a load writes its English, by language and
+    slug: a translation that only the English write changed (a step added to both)
+    is as the seed left it, not an editor's."""
     if kind.translation is None:
         return {}
     return {
-        (language, obj.slug): digest(kind.translation.dump(obj, language))
+        (language, obj.slug): kind.translation.dump(obj, language)
         for obj in objects
         for language in edition_languages()
     }
@@ -256,18 +254,23 @@ def translations_load(kind, files, prior, overwrite, report):
                 raise SeedError(f"{where}: {error}") from error
             except (KeyError, TypeError, AttributeError) as error:
                 raise SeedError(f"{where}: lacks or mangles {error}") from error
+            # Compared on the members the entry gives, as its record was taken.
             dumped = translation.dump(obj, language)
-            given = {name: dumped[name] for name in data}
+            given = {member: dumped[member] for member in data}
             now, wanted = digest(given), digest(data)
             record = records.get(slug)
             if now == wanted:
                 _record(label, slug, wanted, record)
                 report.unchanged.append(name)
                 continue
+            before = prior.get((language, slug))
             if record is None:
                 edited = not _blank(dumped)
+            elif before is not None:
+                earlier = digest({member: before[member] for member in data})
+                edited = record.digest not in (now, earlier)
             else:
-                edited = record.digest not in (now, prior.get((language, slug)))
+                edited = record.digest != now
             if edited and not overwrite:
                 report.skipped.append(f"{name} (changed by an editor)")
                 continue
