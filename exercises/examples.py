@@ -89,6 +89,7 @@ STANDING_KICKBACKS = {
     "published_at": "2026-01-05T09:30:00Z",
     "created_at": "2026-01-05T09:30:00Z",
     "updated_at": "2026-01-05T09:30:00Z",
+    "translation": {"language": "en", "fallback": []},
 }
 
 EXERCISE_EXAMPLES = [

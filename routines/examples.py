@@ -99,6 +99,7 @@ DESK_BREAK = {
     "published_at": "2026-01-05T09:00:00Z",
     "created_at": "2026-01-05T09:00:00Z",
     "updated_at": "2026-01-05T09:00:00Z",
+    "translation": {"language": "en", "fallback": []},
 }
 
 # GET /api/routines/suggest?available=none (muscles and guidance abridged)

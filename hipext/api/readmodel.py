@@ -24,7 +24,7 @@ from hipext.content.documents import (
     document_body_for,
     document_kind,
 )
-from hipext.content.languages import active_language
+from hipext.content.languages import LANG_PARAM, active_language
 from hipext.content.publication import publication_schedule
 from hipext.content.publishing import documents_flush, documents_pending
 from hipext.models import Document
@@ -74,8 +74,9 @@ class DocumentReadMixin:
             request.accepted_media_type, {}
         ):
             return False
-        # A filter applies to a detail too; it is rare enough to leave to the serializers.
-        if detail and request.query_params:
+        # A filter applies to a detail too; it is rare enough to leave to the
+        # serializers. The language is not a filter: the documents are per language.
+        if detail and set(request.query_params) - {LANG_PARAM}:
             return False
         # Changes this connection has not yet rendered (in this transaction) first.
         if documents_pending():

@@ -12,6 +12,8 @@ from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse
 from rest_framework import serializers
 
+from hipext.content.languages import LANG_PARAM, content_languages
+
 from .params import choice_values
 from .problems import PROBLEM_CONTENT_TYPE
 
@@ -234,6 +236,41 @@ IF_NONE_MATCH = {
 }
 
 
+LANGUAGE_COMPONENT = "LanguageEnum"
+
+
+def language_parameters():
+    """``lang`` and ``Accept-Language``, which every public operation reads."""
+    supported = ", ".join(content_languages())
+    return [
+        {
+            "in": "query",
+            "name": LANG_PARAM,
+            "required": False,
+            "schema": {"$ref": f"#/components/schemas/{LANGUAGE_COMPONENT}"},
+            "description": (
+                f"The language of the answer's texts ({supported}); it wins over "
+                "Accept-Language. Any other value is a 400."
+            ),
+        },
+        {
+            "in": "header",
+            "name": "Accept-Language",
+            "required": False,
+            "schema": {"type": "string"},
+            "description": (
+                "Used when `lang` is not given: the best supported language by "
+                "quality value; English when none is supported."
+            ),
+        },
+    ]
+
+
+CONTENT_LANGUAGE = {
+    "Content-Language": _header("The language of the answer's texts.", "string")
+}
+
+
 def answers_every_operation_may_give():
     """The responses any GET of the API may get besides its own (by the middleware)."""
     return {
@@ -241,7 +278,7 @@ def answers_every_operation_may_give():
             "description": (
                 "Not modified: the If-None-Match ETag still matches; use the copy held."
             ),
-            "headers": {**VALIDATOR_HEADERS},
+            "headers": {**VALIDATOR_HEADERS, **CONTENT_LANGUAGE},
         },
         "400": _problem(BAD_REQUEST.description),
         "401": _problem(
@@ -318,6 +355,12 @@ def document_every_answer(result, generator, request, public):
     """
     components = result.setdefault("components", {})
     components.setdefault("securitySchemes", {}).update(SECURITY_SCHEMES)
+    languages = content_languages()
+    components.setdefault("schemas", {})[LANGUAGE_COMPONENT] = {
+        "type": "string",
+        "enum": languages,
+        "description": "A supported language: " + ", ".join(languages) + ".",
+    }
     # A key is optional everywhere: {} (anonymous) or either header. Operations
     # inherit it (AutoSchema.get_auth), so generated clients take an anonymous or a
     # keyed client.
@@ -346,12 +389,18 @@ def document_every_answer(result, generator, request, public):
             continue
         for parameter in operation.get("parameters", []):
             _refer_to_enum(parameter, enums)
-        operation.setdefault("parameters", []).append(dict(IF_NONE_MATCH))
+        parameters = operation.setdefault("parameters", [])
+        named = {(parameter["in"], parameter["name"]) for parameter in parameters}
+        parameters += [
+            parameter
+            for parameter in (*language_parameters(), dict(IF_NONE_MATCH))
+            if (parameter["in"], parameter["name"]) not in named
+        ]
         responses = operation["responses"]
         for code, response in responses.items():
             if code.startswith("2"):
                 response.setdefault("headers", {}).update(
-                    {**VALIDATOR_HEADERS, **RATE_LIMIT_HEADERS}
+                    {**VALIDATOR_HEADERS, **RATE_LIMIT_HEADERS, **CONTENT_LANGUAGE}
                 )
         for code, response in answers_every_operation_may_give().items():
             responses.setdefault(code, response)

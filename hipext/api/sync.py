@@ -19,6 +19,7 @@ from hipext.content.changes import changes_since, log_cursor, log_floor, snapsho
 from hipext.content.documents import PLACEHOLDER_BASE, document_body_for
 from hipext.content.publishing import documents_flush, documents_pending
 
+from .fields import with_language
 from .params import StrictQueryParamsMixin
 from .problems import PROBLEM_CONTENT_TYPE
 from .readmodel import DocumentResponse
@@ -241,7 +242,7 @@ class ChangesView(SyncView):
         next_url = None
         if has_more:
             next_url = request.build_absolute_uri(
-                f"{reverse('sync-changes')}?since={cursor}&limit={limit}"
+                with_language(f"{reverse('sync-changes')}?since={cursor}&limit={limit}")
             )
         head = {
             "cursor": str(cursor),

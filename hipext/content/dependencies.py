@@ -17,8 +17,9 @@ from .version import ANY_FIELD, MEMBERSHIP
 # Lookups by primary key go in chunks, below SQLite's limit on query parameters.
 CHUNK_SIZE = 500
 
-# List parameters that choose a page of the same list, not which list it is.
-PAGING_PARAMETERS = frozenset({"page", "page_size", "format"})
+# List parameters that choose a page of the same list (or its language: an object's
+# log entries cover every language of its documents), not which list it is.
+PAGING_PARAMETERS = frozenset({"page", "page_size", "format", "lang"})
 
 
 def list_dependencies(kind, *, order=(), parameters=None, ordering=None):

@@ -186,6 +186,7 @@ def test_exercise_detail_carries_everything_in_one_call(api_client):
         "tips": [],
         "cautions": [],
         "source": "Source article “Hip extension exercises”, exercise 1: Glute bridges.",
+        "translation": {"language": "en", "fallback": []},
     }
 
 
@@ -357,6 +358,7 @@ def test_muscle_list_and_detail(api_client):
             "semimembranosus) that help to support the glutes with hip extension."
         ),
         "exercises_url": "http://testserver/api/exercises?muscle=hamstrings",
+        "translation": {"language": "en", "fallback": []},
     }
     member = api_client.get("/api/muscles/semitendinosus").json()
     assert member["group"] == {
@@ -404,6 +406,7 @@ def test_equipment_list_and_detail(api_client):
         "name": "Stability ball",
         "description": "A large inflatable exercise ball.",
         "exercises_url": "http://testserver/api/exercises?equipment=stability-ball",
+        "translation": {"language": "en", "fallback": []},
     }
 
 
@@ -435,6 +438,7 @@ def test_guidelines_in_the_article_order(api_client):
         "source",
         "published_at",
         "updated_at",
+        "translation",
     }
 
 
@@ -538,8 +542,8 @@ class TestErrors:
         assert response.json()["errors"] == {
             "equipments": [
                 "Unknown query parameter 'equipments'. Valid parameters: available, "
-                "difficulty, equipment, laterality, max_difficulty, muscle, ordering, "
-                "page, page_size, position, role, search, updated_since."
+                "difficulty, equipment, lang, laterality, max_difficulty, muscle, "
+                "ordering, page, page_size, position, role, search, updated_since."
             ]
         }
 

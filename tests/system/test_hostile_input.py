@@ -345,7 +345,7 @@ def test_an_endpoint_reading_no_parameter_refuses_one_given_once_or_twice(seeded
         response = client.get(f"{path}?{query}")
         assert response.status_code == 400
         assert response.json()["errors"] == {
-            "x": ["Unknown query parameter 'x'. Valid parameters: none."]
+            "x": ["Unknown query parameter 'x'. Valid parameters: lang."]
         }
 
 

@@ -11,6 +11,7 @@ stale-if-error, and no longer.
 
 import contextlib
 import gzip
+import json
 import time
 
 import pytest
@@ -226,3 +227,27 @@ def test_an_outage_is_served_stale_within_stale_if_error_and_no_longer(edge):
     # Past s-maxage + stale-if-error the copy is gone too.
     time.sleep(max(0.0, fetched + s_maxage + sie + 1 - time.monotonic()))
     assert proxy.get(DETAIL, GZIP).status == 503
+
+
+def test_each_language_keeps_a_copy_of_its_own_at_the_edge(edge):
+    _env, _origin, proxy = edge(s_maxage=60, swr=30, sie=600)
+    english = proxy.get(DETAIL, {"Accept-Language": "en"})
+    assert english.headers["X-Cache"] == "MISS"
+    assert "Accept-Language" in english.headers["Vary"]
+
+    spanish = proxy.get(DETAIL, {"Accept-Language": "es-ES,es;q=0.9"})
+    german = proxy.get(f"{DETAIL}?lang=de", {"Accept-Language": "es"})
+
+    # The English copy is never what a Spanish or German client receives.
+    assert spanish.headers["X-Cache"] == "MISS"
+    assert spanish.headers["Content-Language"] == "es"
+    assert json.loads(body(spanish))["translation"]["language"] == "es"
+    assert german.headers["X-Cache"] == "MISS"
+    assert german.headers["Content-Language"] == "de"
+    assert json.loads(body(german))["translation"]["language"] == "de"
+    # Each is then a hit for its own language.
+    again = proxy.get(DETAIL, {"Accept-Language": "es-ES,es;q=0.9"})
+    assert again.headers["X-Cache"] == "HIT"
+    assert again.body == spanish.body
+    assert proxy.get(DETAIL, {"Accept-Language": "en"}).body == english.body
+    assert json.loads(body(english))["translation"]["language"] == "en"

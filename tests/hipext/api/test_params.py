@@ -232,7 +232,9 @@ def test_an_unknown_parameter_is_a_400_unless_the_view_ignores_them():
     refused = _get(KindView, "kind=a&utm_source=x&utm_source=y")
     assert refused.status_code == 400
     assert refused.data["errors"] == {
-        "utm_source": ["Unknown query parameter 'utm_source'. Valid parameters: kind."]
+        "utm_source": [
+            "Unknown query parameter 'utm_source'. Valid parameters: kind, lang."
+        ]
     }
 
     ignored = _get(OpenKindView, "kind=a&utm_source=x&utm_source=y")

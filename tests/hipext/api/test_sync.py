@@ -40,7 +40,7 @@ def test_the_snapshot_holds_every_document_as_its_detail_endpoint_answers(
     body = response.json()
     assert body["cursor"] == str(cursor_now())
     entries = body["documents"]
-    assert len(entries) == Document.objects.count() > 40
+    assert len(entries) == Document.objects.filter(language="en").count() > 40
     for entry in entries:
         assert entry["document"] == detail(api_client, entry["kind"], entry["slug"])
     exercise = Exercise.objects.get(slug="glute-bridges")
@@ -77,6 +77,37 @@ def test_an_edit_is_one_update_carrying_the_new_documents(seeded, api_client):
         "next": None,
         "changes": [],
     }
+
+
+def test_a_translation_edit_is_an_update_each_language_reads_in_its_own(
+    seeded, api_client
+):
+    since = api_client.get(SNAPSHOT).json()["cursor"]
+    with documents_flushed():
+        exercise = Exercise.objects.get(slug="glute-bridges")
+        exercise.name_es = "Puente de glúteos (editado)"
+        exercise.save()
+
+    spanish = changes(api_client, since, lang="es")["changes"]
+    english = changes(api_client, since)["changes"]
+
+    assert {(e["kind"], e["slug"], e["action"]) for e in spanish} >= {
+        ("exercise", "glute-bridges", "update")
+    }
+    assert [e["cursor"] for e in spanish] == [e["cursor"] for e in english]
+    (bridge,) = [e for e in spanish if e["slug"] == "glute-bridges"]
+    assert bridge["document"]["name"] == "Puente de glúteos (editado)"
+    assert bridge["document"]["translation"]["language"] == "es"
+    (bridge,) = [e for e in english if e["slug"] == "glute-bridges"]
+    assert bridge["document"]["name"] == exercise.name_en
+    paged = changes(api_client, 0, lang="es", limit=1)
+    assert paged["next"].endswith(f"?since={paged['cursor']}&limit=1&lang=es")
+    snapshot = api_client.get(SNAPSHOT, {"lang": "es"}).json()["documents"]
+    assert len(snapshot) == Document.objects.filter(language="es").count()
+    (bridge,) = [
+        e for e in snapshot if e["kind"] == "exercise" and e["slug"] == "glute-bridges"
+    ]
+    assert bridge["document"]["name"] == "Puente de glúteos (editado)"
 
 
 def test_create_update_and_delete_in_order_with_tombstones(db, api_client):

@@ -5,10 +5,12 @@ from contextlib import contextmanager
 from unittest import mock
 
 import pytest
+from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.test import RequestFactory
 from django.urls import reverse
+from django.utils import translation
 
 from exercises.models import (
     Equipment,
@@ -47,30 +49,37 @@ pytestmark = pytest.mark.django_db
 
 
 def assert_documents_match_the_api(api_client):
-    """Every object has a document, equal byte for byte to its detail endpoint's body."""
+    """Every object has a document in every language, equal byte for byte to its
+    detail endpoint's body in that language."""
     request = RequestFactory().get("/")
     for kind in document_kinds():
-        stored = {doc.object_id: doc for doc in Document.objects.filter(kind=kind.name)}
-        objects = list(kind.model.objects.all())
-        assert objects, f"no {kind.name} to compare"
-        assert sorted(stored) == sorted(obj.pk for obj in objects)
-        for obj in objects:
-            body = document_body_for(request, stored[obj.pk].body)
-            assert PLACEHOLDER_BASE not in body
-            url = reverse(f"{kind.name}-detail", kwargs={"slug": obj.slug})
-            response = api_client.get(url)
-            assert response.status_code == 200
-            assert body == response.content, f"{kind.name} {obj.slug}"
+        for language, _ in settings.LANGUAGES:
+            stored = {
+                doc.object_id: doc
+                for doc in Document.objects.filter(kind=kind.name, language=language)
+            }
+            objects = list(kind.model.objects.all())
+            assert objects, f"no {kind.name} to compare"
+            assert sorted(stored) == sorted(obj.pk for obj in objects)
+            for obj in objects:
+                body = document_body_for(request, stored[obj.pk].body)
+                assert PLACEHOLDER_BASE not in body
+                url = reverse(f"{kind.name}-detail", kwargs={"slug": obj.slug})
+                response = api_client.get(url, headers={"Accept-Language": language})
+                assert response.status_code == 200
+                assert response["Content-Language"] == language
+                assert body == response.content, f"{kind.name} {obj.slug} {language}"
 
 
 @contextmanager
 def renders():
-    """Counts each document render by (kind, slug), as a list of the renders made."""
+    """Counts each document render by (kind, slug, language), as a list of the renders
+    made."""
     made = []
     real = documents.document_render
 
     def spy(kind, obj, request):
-        made.append((kind.name, obj.slug))
+        made.append((kind.name, obj.slug, translation.get_language()))
         return real(kind, obj, request)
 
     with mock.patch.object(documents, "document_render", spy):
@@ -78,14 +87,19 @@ def renders():
 
 
 def etags():
-    return {(doc.kind, doc.slug): doc.etag for doc in Document.objects.all()}
+    return {
+        (doc.kind, doc.slug, doc.language): doc.etag for doc in Document.objects.all()
+    }
 
 
 def changed(before):
-    """The documents whose etag differs from ``before``, or that appeared or went."""
+    """The objects (kind, slug) with a document whose etag differs from ``before``, or
+    that appeared or went, in any language."""
     after = etags()
     return {
-        key for key in before.keys() | after.keys() if before.get(key) != after.get(key)
+        key[:2]
+        for key in before.keys() | after.keys()
+        if before.get(key) != after.get(key)
     }
 
 
@@ -110,7 +124,7 @@ def test_synthetic_documents_are_the_detail_endpoints_bodies(api_client):
 
 
 def test_a_reader_puts_its_own_base_in_place_of_the_placeholder(seeded):
-    doc = Document.objects.get(kind="exercise", slug="glute-bridges")
+    doc = Document.objects.get(kind="exercise", slug="glute-bridges", language="en")
     request = RequestFactory().get("/", secure=True, HTTP_HOST="api.example.org")
     with mock.patch("django.conf.settings.ALLOWED_HOSTS", ["api.example.org"]):
         body = document_body_for(request, doc.body)
@@ -169,7 +183,10 @@ def edit(change):
     with renders() as made, documents_flushed():
         change()
     assert len(made) == len(set(made)), "a document was rendered twice"
-    return set(made)
+    # Every object in every language, once.
+    objects = {(kind, slug) for kind, slug, _ in made}
+    assert len(made) == len(objects) * len(settings.LANGUAGES)
+    return objects
 
 
 M, Q, E, R = "muscle", "equipment", "exercise", "routine"
@@ -275,7 +292,10 @@ def test_a_deletion_leaves_a_tombstone_and_re_renders_its_dependents(built):
         (E, "e2", "delete"),
         (E, "e1", "update"),
     }
-    assert Document.objects.get(kind=E, slug="e1").seq == log.get(slug="e1").seq
+    assert (
+        Document.objects.get(kind=E, slug="e1", language="en").seq
+        == log.get(slug="e1").seq
+    )
 
 
 # --- When documents are rendered ----------------------------------------------------
@@ -285,7 +305,8 @@ def test_the_seed_renders_each_object_once_and_again_renders_nothing(db):
     with renders() as made:
         content_seed()
     objects = sum(kind.model.objects.count() for kind in document_kinds())
-    assert len(made) == len(set(made)) == objects == Document.objects.count()
+    documents = objects * len(settings.LANGUAGES)
+    assert len(made) == len(set(made)) == documents == Document.objects.count()
     last = DocumentChange.objects.latest("seq").seq
     with renders() as made:
         content_seed()
@@ -314,7 +335,7 @@ def test_a_rolled_back_change_is_not_rendered(built):
         except RuntimeError:
             pass
         rename(Guideline, "l2", title="Kept")
-    assert made == [("guideline", "l2")]
+    assert made == [("guideline", "l2", language) for language, _ in settings.LANGUAGES]
 
 
 # --- The commands -------------------------------------------------------------------
@@ -334,13 +355,17 @@ def test_check_reports_stale_documents_and_rebuild_repairs_them(seeded, capsys):
     Document.objects.create(
         kind=Q, object_id=10**9, slug="gone", body=b"{}", etag="x", seq=0
     )
-    with pytest.raises(CommandError, match="3 documents are stale"):
+    # Each of the two objects in every language, and the orphan.
+    stale = 2 * len(settings.LANGUAGES) + 1
+    with pytest.raises(CommandError, match=f"{stale} documents are stale"):
         call_command("check_documents")
     out = capsys.readouterr().out
     assert "exercise glute-bridges (id " in out
     assert "muscle hamstrings (id " in out
     assert "equipment gone (id 1000000000): orphaned" in out
-    assert out.count("differs") == out.count("missing") == 1
+    for language, _ in settings.LANGUAGES:
+        assert out.count(f"differs ({language})") == 1
+        assert out.count(f"missing ({language})") == 1
 
     assert documents_rebuild()[1] == 1
     call_command("check_documents")
@@ -355,7 +380,7 @@ def test_changes_in_autocommit_are_rendered_without_a_warning(caplog):
         guideline.title = "Edited in a shell"
         guideline.save()
         assert b"Edited in a shell" in bytes(
-            Document.objects.get(kind="guideline", slug="shell").body
+            Document.objects.get(kind="guideline", slug="shell", language="en").body
         )
         guideline.delete()  # in Django's own block: rendered at its commit
     assert not Document.objects.filter(kind="guideline").exists()
@@ -367,9 +392,11 @@ def test_changes_in_autocommit_are_rendered_without_a_warning(caplog):
 def test_a_move_in_autocommit_re_renders_the_group_it_left():
     group = MuscleFactory(slug="g")
     member = MuscleFactory(slug="m", group=group)
-    assert b'"slug":"m"' in bytes(Document.objects.get(kind="muscle", slug="g").body)
+    assert b'"slug":"m"' in bytes(
+        Document.objects.get(kind="muscle", slug="g", language="en").body
+    )
     member.group = None
     member.save()
     assert b'"slug":"m"' not in bytes(
-        Document.objects.get(kind="muscle", slug="g").body
+        Document.objects.get(kind="muscle", slug="g", language="en").body
     )
