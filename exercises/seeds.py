@@ -5,7 +5,19 @@ same form; the seeding engine (hipext.content.seeding) does the rest.
 """
 
 from django.db.models import F
+from modeltranslation.utils import build_localized_fieldname
 
+from hipext.content.editions import (
+    Texts,
+    Translation,
+    clean_texts,
+    entry_clean,
+    localized,
+    paired,
+    texts_translation,
+    translation_set,
+)
+from hipext.content.languages import content_languages, source_language
 from hipext.content.ordering import ordered_children_save
 from hipext.content.seeding import (
     ContentKind,
@@ -35,6 +47,14 @@ from .models import (
 )
 from .selectors import exercise_detail_prefetches
 from .services import exercise_steps_set
+
+# A variation's texts in every language but English.
+TRANSLATED_VARIATION_COLUMNS = [
+    build_localized_fieldname(name, language)
+    for name in ("name", "note")
+    for language in content_languages()
+    if language != source_language()
+]
 
 # Muscles
 
@@ -270,6 +290,13 @@ def exercise_link(exercise, data):
     targets = objects_by_slug(
         Exercise, [v["variant"] for v in data["variations"] if v["variant"]], what
     )
+    # Made anew, keeping each one's translations (by its English name).
+    kept = {
+        localized(v, "name", source_language()): {
+            column: getattr(v, column) for column in TRANSLATED_VARIATION_COLUMNS
+        }
+        for v in Variation.objects.filter(exercise=exercise)
+    }
     exercise.variations.all().delete()
     for item in data["variations"]:
         validated_save(
@@ -279,6 +306,7 @@ def exercise_link(exercise, data):
                 name=item["name"],
                 kind=item["kind"],
                 note=item["note"],
+                **kept.get(item["name"], {}),
             )
         )
 
@@ -364,6 +392,108 @@ def guideline_positions_restore(numbers):
     ordered_children_save(queryset=Guideline.objects.all(), instances=guidelines)
 
 
+# Translations (hipext.content.editions): an exercise's texts, its steps by position,
+# equipment notes by equipment slug, variations in the English order.
+
+EXERCISE_TEXTS = Texts(
+    fields=("name", "summary", "difficulty_basis"),
+    lines=("aliases", "editorial_aliases", "tips", "cautions"),
+)
+
+
+def _variation_texts(values):
+    return [
+        {"name": clean_text(v.get("name")), "note": clean_text(v.get("note"))}
+        for v in values or []
+    ]
+
+
+def exercise_translation_normalize(entry, english):
+    data = entry_clean(
+        entry,
+        {
+            **EXERCISE_TEXTS.cleaners(),
+            "steps": clean_texts,
+            "equipment": lambda notes: {
+                slug: {"note": clean_text((value or {}).get("note"))}
+                for slug, value in (notes or {}).items()
+            },
+            "variations": _variation_texts,
+        },
+    )
+    if english is not None:
+        if "steps" in data:
+            paired("steps", data["steps"], clean_lines(english.get("steps")))
+        if "variations" in data:
+            # Listed in the fixture's order; kept, as the dump is, by English name.
+            names = [clean_text(v["name"]) for v in english.get("variations") or []]
+            paired("variations", data["variations"], names)
+            pairs = sorted(zip(names, data["variations"], strict=True), key=_first)
+            data["variations"] = [v for _, v in pairs]
+    return data
+
+
+def _first(pair):
+    return pair[0]
+
+
+def _steps(exercise):
+    return sorted(exercise.steps.all(), key=lambda step: step.position)
+
+
+def _noted_links(exercise):
+    """Equipment links with an English note, by equipment slug."""
+    return {
+        link.equipment.slug: link
+        for link in exercise.equipment_links.all()
+        if localized(link, "note", source_language())
+    }
+
+
+def _variations(exercise):
+    return sorted(
+        exercise.variations.all(), key=lambda v: localized(v, "name", source_language())
+    )
+
+
+def exercise_translation_dump(exercise, language):
+    links = _noted_links(exercise)
+    return {
+        **EXERCISE_TEXTS.dump(exercise, language),
+        "steps": [localized(step, "text", language) for step in _steps(exercise)],
+        "equipment": {
+            slug: {"note": localized(links[slug], "note", language)}
+            for slug in sorted(links)
+        },
+        "variations": [
+            {
+                "name": localized(v, "name", language),
+                "note": localized(v, "note", language),
+            }
+            for v in _variations(exercise)
+        ],
+    }
+
+
+def exercise_translation_write(exercise, language, data):
+    links = _noted_links(exercise)
+    children = [
+        (step, translation_set(step, language, {"text": text}))
+        for step, text in zip(_steps(exercise), data.get("steps", ()), strict=False)
+    ]
+    children += [
+        (links[slug], translation_set(links[slug], language, value))
+        for slug, value in data.get("equipment", {}).items()
+    ]
+    children += [
+        (variation, translation_set(variation, language, value))
+        for variation, value in zip(
+            _variations(exercise), data.get("variations", ()), strict=False
+        )
+    ]
+    EXERCISE_TEXTS.save(exercise, language, data, children)
+
+
 MUSCLES = ContentKind(
     label="muscle",
     fixture="muscles.yaml",
@@ -372,6 +502,7 @@ MUSCLES = ContentKind(
     dump=muscle_dump,
     write=muscle_write,
     prefetch=("group",),
+    translation=texts_translation("muscles", Texts(fields=("name", "description"))),
     # Groups before their members, so an export can be imported in one pass.
     export_order=(F("group").asc(nulls_first=True), "pk"),
 )
@@ -382,6 +513,7 @@ EQUIPMENT = ContentKind(
     normalize=equipment_normalize,
     dump=equipment_dump,
     write=equipment_write,
+    translation=texts_translation("equipment", Texts(fields=("name", "description"))),
 )
 EXERCISES = ContentKind(
     label="exercise",
@@ -393,6 +525,13 @@ EXERCISES = ContentKind(
     earlier_dump=exercise_earlier_dump,
     link=exercise_link,
     prefetch=exercise_detail_prefetches(),
+    translation=Translation(
+        key="exercises",
+        normalize=exercise_translation_normalize,
+        dump=exercise_translation_dump,
+        write=exercise_translation_write,
+        children=("steps", "equipment", "variations"),
+    ),
     positions=Positions(
         key="exercise_steps",
         dump=exercise_steps_positions_dump,
@@ -408,6 +547,7 @@ GUIDELINES = ContentKind(
     write=guideline_write,
     earlier_dump=lambda guideline: without_publication(guideline_dump(guideline)),
     export_order=("position",),
+    translation=texts_translation("guidelines", Texts(fields=("title", "text"))),
     positions=Positions(
         key="guidelines",
         dump=guideline_positions_dump,

@@ -47,6 +47,32 @@ class SeedRecord(models.Model):
         return f"{self.model}:{self.key}"
 
 
+class Edition(models.Model):
+    """A language's edition of the content, and whether a native speaker reviewed it.
+
+    The content is health guidance: apps may flag an edition until a native-speaking
+    editor has checked it (the seed loads it from the edition file's ``reviewed``).
+    """
+
+    language = models.CharField(
+        max_length=10, unique=True, help_text="A supported language's code: es, de."
+    )
+    reviewed = models.BooleanField(
+        default=False,
+        help_text="A native-speaking editor has checked the whole edition.",
+    )
+    note = models.TextField(
+        blank=True, help_text="Who reviewed it and when, or what is left to check."
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["language"]
+
+    def __str__(self):
+        return f"{self.language} edition"
+
+
 class Document(models.Model):
     """A published object's public representation, rendered when it changes.
 

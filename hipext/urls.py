@@ -8,6 +8,7 @@ from exercises.urls import router as exercises_router
 from routines.urls import router as routines_router
 
 from .api.docs import SchemaView, SwaggerView
+from .api.languages import LanguagesView
 from .api.routers import api_root_view
 from .api.sync import ChangesView, SnapshotView
 from .http import errors, health, preview
@@ -28,6 +29,7 @@ urlpatterns = [
                 ("exercise_diagram", "exercise-diagram", "slug"),
                 ("exercise_card", "exercise-card", "slug"),
                 ("oembed", "oembed"),
+                ("languages", "languages"),
                 ("changes", "sync-changes"),
                 ("snapshot", "sync-snapshot"),
                 ("schema", "schema"),
@@ -37,6 +39,7 @@ urlpatterns = [
         ),
         name="api-root",
     ),
+    re_path(r"^api/languages/?$", LanguagesView.as_view(), name="languages"),
     # Sync for apps keeping a local copy (README "Sync").
     re_path(r"^api/changes/?$", ChangesView.as_view(), name="sync-changes"),
     re_path(r"^api/snapshot/?$", SnapshotView.as_view(), name="sync-snapshot"),

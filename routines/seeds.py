@@ -4,6 +4,14 @@ from django.db.models import Prefetch
 
 from exercises.dose import DOSE_FIELDS
 from exercises.models import Exercise
+from hipext.content.editions import (
+    Texts,
+    Translation,
+    entry_clean,
+    localized,
+    paired,
+    translation_set,
+)
 from hipext.content.seeding import (
     ContentKind,
     SeedError,
@@ -113,6 +121,42 @@ def routine_write(routine, data):
     return routine
 
 
+# Translations (hipext.content.editions): a routine's texts, its items' notes by
+# position.
+
+ROUTINE_TEXTS = Texts(fields=("name", "summary", "goal", "warm_up"), lines=("notes",))
+
+
+def _item_notes(items):
+    return [{"note": clean_text((item or {}).get("note"))} for item in items or []]
+
+
+def routine_translation_normalize(entry, english):
+    data = entry_clean(entry, {**ROUTINE_TEXTS.cleaners(), "items": _item_notes})
+    if english is not None and "items" in data:
+        paired("items", data["items"], english.get("items") or [])
+    return data
+
+
+def _items(routine):
+    return sorted(routine.items.all(), key=lambda item: item.position)
+
+
+def routine_translation_dump(routine, language):
+    return {
+        **ROUTINE_TEXTS.dump(routine, language),
+        "items": [{"note": localized(i, "note", language)} for i in _items(routine)],
+    }
+
+
+def routine_translation_write(routine, language, data):
+    children = [
+        (item, translation_set(item, language, value))
+        for item, value in zip(_items(routine), data.get("items", ()), strict=False)
+    ]
+    ROUTINE_TEXTS.save(routine, language, data, children)
+
+
 ROUTINES = ContentKind(
     label="routine",
     fixture="routines.yaml",
@@ -123,6 +167,13 @@ ROUTINES = ContentKind(
     earlier_dump=lambda routine: without_publication(routine_dump(routine)),
     prefetch=(
         Prefetch("items", queryset=RoutineItem.objects.select_related("exercise")),
+    ),
+    translation=Translation(
+        key="routines",
+        normalize=routine_translation_normalize,
+        dump=routine_translation_dump,
+        write=routine_translation_write,
+        children=("items",),
     ),
 )
 

@@ -8,9 +8,13 @@ This module knows no app: it reads modeltranslation's registry.
 """
 
 from django.conf import settings
+from django.db import models
+from django.db.models import Count, Q
 from django.utils import translation
 from modeltranslation.translator import NotRegistered, translator
 from modeltranslation.utils import build_localized_fieldname
+
+from .publication import PublishableModel
 
 # The query parameter naming a language (read by hipext.http.language, kept by links).
 LANG_PARAM = "lang"
@@ -55,3 +59,55 @@ def untranslated(obj, language, fields=None):
         if not getattr(obj, build_localized_fieldname(name, language))
         and getattr(obj, build_localized_fieldname(name, source_language()))
     ]
+
+
+def _has_text(column):
+    return Q(**{f"{column}__isnull": False}) & ~Q(**{column: ""})
+
+
+def _published(model):
+    """``model``'s rows that published content shows: a publishable model's published
+    ones, a child's (the publishable model it is deleted with) those of published
+    parents, every row of a model with no publication (muscles, equipment)."""
+    if issubclass(model, PublishableModel):
+        return model.objects.published()
+    for field in model._meta.concrete_fields:
+        remote = field.related_model
+        if (
+            isinstance(field, models.ForeignKey)
+            and field.remote_field.on_delete is models.CASCADE
+            and issubclass(remote, PublishableModel)
+        ):
+            return model.objects.filter(
+                **{f"{field.name}__in": remote.objects.published()}
+            )
+    return model.objects.all()
+
+
+def translation_coverage():
+    """Per supported language, (texts, translated): the translatable texts of published
+    content (one per field of an object with English text) and how many of them the
+    language has. One query per translated model, whatever the number of languages."""
+    source = source_language()
+    languages = content_languages()
+    totals = dict.fromkeys(languages, (0, 0))
+    for model in translator.get_registered_models(abstract=False):
+        counts = {}
+        for name in translated_fields(model):
+            english = _has_text(build_localized_fieldname(name, source))
+            counts[f"{name}__texts"] = Count("pk", filter=english)
+            for language in languages:
+                column = build_localized_fieldname(name, language)
+                counts[f"{name}__{language}"] = Count(
+                    "pk", filter=english & _has_text(column)
+                )
+        if not counts:
+            continue
+        found = _published(model).order_by().aggregate(**counts)
+        for language in languages:
+            texts, translated = totals[language]
+            for name in translated_fields(model):
+                texts += found[f"{name}__texts"]
+                translated += found[f"{name}__{language}"]
+            totals[language] = (texts, translated)
+    return totals

@@ -5,7 +5,9 @@ content_load. Each content app describes its seeded kinds in its own ``seeds.py`
 to read a fixture entry, write it, and dump an object back) and registers them here, the way
 models are registered with the admin; the engine knows no app. Kinds are kept in
 registration order, which follows ``INSTALLED_APPS``: an app's kinds come after those
-of the apps it builds on (muscles before the exercises that use them).
+of the apps it builds on (muscles before the exercises that use them). A kind with a
+``translation`` also loads its objects' texts in the other languages, from the
+editions (hipext.content.editions), in the same run.
 """
 
 import hashlib
@@ -19,7 +21,7 @@ import yaml
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.dateparse import parse_datetime
 
 from hipext.models import SeedRecord
@@ -137,6 +139,8 @@ class ContentKind:
     # The dump as the previous release shaped it: an object whose fingerprint was
     # taken then, and that still matches it, is untouched by editors, not edited.
     earlier_dump: Callable[[models.Model], dict] | None = None
+    # How its texts are translated (hipext.content.editions.Translation), if they are.
+    translation: object | None = None
 
     def queryset(self):
         return self.model.objects.prefetch_related(*self.prefetch)
@@ -206,11 +210,14 @@ def _normalize(kind, entry):
 
 
 def content_seed(*, directory=FIXTURES_DIR, overwrite=False):
-    """Load the fixture files in ``directory`` (see content_load)."""
+    """Load the fixture files in ``directory``, and the editions in its
+    translations/ (see content_load)."""
+    from .editions import edition_file, edition_languages
+
     directory = Path(directory)
-    files = {
-        kind.fixture: read_yaml(directory / kind.fixture) for kind in content_kinds()
-    }
+    names = [kind.fixture for kind in content_kinds()]
+    names += [edition_file(language) for language in edition_languages()]
+    files = {name: read_yaml(directory / name) for name in names}
     comment = "Seed with --overwrite." if overwrite else "Seed."
     return content_load(files=files, overwrite=overwrite, comment=comment)
 
@@ -223,20 +230,31 @@ def content_load(*, files, overwrite=False, comment="Content loaded."):
     fingerprint is kept in a SeedRecord. An object is rewritten only while it still
     matches what the seed last wrote, so running the seed again changes nothing, a
     newer fixture updates untouched content, and an editor's change (or deletion)
-    stays until ``overwrite`` is given. One transaction: every changed object's
+    stays until ``overwrite`` is given. The editions in ``files`` (their
+    ``translations/<lang>.yaml``) load the same way, object by object and language by
+    language, after each kind's English. One transaction: every changed object's
     document is rendered once, at its end, and every change is one revision of the
     history, by the system user with ``comment`` (an editor can revert it).
     """
-    with documents_flushed(), history_recorded(comment=comment):
+    # English active: a translated field set by name is the source language's.
+    with (
+        translation.override(settings.LANGUAGE_CODE),
+        documents_flushed(),
+        history_recorded(comment=comment),
+    ):
         return _content_load(files, overwrite)
 
 
 def _content_load(files, overwrite):
+    # The editions build on this module's primitives, so they are imported here.
+    from .editions import editions_load, translations_load, translations_prior
+
     report = SeedReport()
     for kind in content_kinds():
         entries = _entries(kind, files)
         records = {r.key: r for r in SeedRecord.objects.filter(model=kind.label)}
         current = {obj.slug: obj for obj in kind.queryset()}
+        prior = translations_prior(kind, current.values())
         to_link = []
         for data in entries:
             key = data["slug"]
@@ -283,6 +301,8 @@ def _content_load(files, overwrite):
                     raise SeedError(
                         f"{kind.label} {obj.slug}: {'; '.join(error.messages)}"
                     ) from error
+        translations_load(kind, files, prior, overwrite, report)
+    editions_load(files, overwrite, report)
     return report
 
 

@@ -1,8 +1,9 @@
 """Export all content in the fixture format, and import such an export.
 
-An export is the fixture files the seed reads (content_export()) plus the seed's own
-records, so that after an import the seed still knows which objects editors changed or
-deleted and leaves them alone.
+An export is the fixture files the seed reads (content_export()), the editions in
+other languages (translations/<lang>.yaml, hipext.content.editions) plus the seed's own
+records, so that after an import the seed still knows which objects and translations
+editors changed or deleted and leaves them alone.
 """
 
 from pathlib import Path
@@ -11,6 +12,7 @@ import yaml
 
 from hipext.models import SeedRecord
 
+from .editions import edition_file, edition_languages, editions_export
 from .history import history_recorded
 from .ordering import MAX_POSITION
 from .publishing import documents_flushed
@@ -29,8 +31,10 @@ def _dump(entries):
 
 
 def content_export_files():
-    """Every file of an export, by name: the fixture files, seed records, positions."""
+    """Every file of an export, by name: the fixture files, editions, seed records,
+    positions."""
     files = content_export()
+    files.update(editions_export())
     files[SEED_RECORDS_FILE] = [
         {"model": record.model, "key": record.key, "digest": record.digest}
         for record in SeedRecord.objects.order_by("model", "key")
@@ -59,6 +63,7 @@ def content_export_write(*, path):
     path.mkdir(parents=True, exist_ok=True)
     written = []
     for name, entries in files.items():
+        (path / name).parent.mkdir(parents=True, exist_ok=True)
         (path / name).write_text(_dump(entries), encoding="utf-8")
         written.append(path / name)
     return written
@@ -74,6 +79,7 @@ def _read_export(path):
     path = Path(path)
     if path.is_dir():
         names = [kind.fixture for kind in content_kinds()]
+        names += [edition_file(language) for language in edition_languages()]
         return {
             name: read_yaml(path / name)
             for name in [*names, SEED_RECORDS_FILE, POSITIONS_FILE]

@@ -46,7 +46,7 @@ from django.db.models.functions import Now
 from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 
 from hipext.http.cachebreaker import cache_call
-from hipext.models import ALL_FIELDS, ContentVersion, DocumentChange
+from hipext.models import ALL_FIELDS, ContentVersion, DocumentChange, Edition
 
 from .apps import content_models, content_through_models
 
@@ -343,7 +343,8 @@ def content_signals_connect():
         sender=apps.get_app_config("hipext"),
         dispatch_uid="hipext.content.version:migrate",
     )
-    for model in content_models():
+    # Editions too: their review status is content that /api/languages shows.
+    for model in [*content_models(), Edition]:
         uid = f"hipext.content.version:{model._meta.label}"
         post_save.connect(_on_content_saved_or_deleted, sender=model, dispatch_uid=uid)
         post_delete.connect(

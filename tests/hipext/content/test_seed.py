@@ -173,16 +173,18 @@ def test_seeding_twice_changes_nothing(seeded):
     report = content_seed()
     assert not report.changed
     assert report.skipped == []
-    assert len(report.unchanged) == 44  # 39 exercise-app objects and 5 routines
+    # 39 exercise-app objects and 5 routines, each in English and in the Spanish and
+    # German editions, and the two editions' review status.
+    assert len(report.unchanged) == 44 * 3 + 2
     assert {e.slug: e.updated_at for e in Exercise.objects.all()} == before
     assert sorted(ExerciseStep.objects.values_list("pk", flat=True)) == step_ids
 
 
 def test_seed_command_reports_its_work(db, capsys):
     call_command("seed")
-    assert "44 created" in capsys.readouterr().out
+    assert "134 created" in capsys.readouterr().out
     call_command("seed")
-    assert "0 created, 0 updated, 44 unchanged, 0 skipped" in capsys.readouterr().out
+    assert "0 created, 0 updated, 134 unchanged, 0 skipped" in capsys.readouterr().out
 
 
 def test_seed_keeps_an_editors_change(seeded):
