@@ -4,7 +4,9 @@ import pytest
 from django.urls import reverse
 
 from exercises.models import Exercise
-from routines.models import Routine
+from routines.models import Routine, RoutineItem
+from tests.exercises.test_admin_translations import listed, translate
+from tests.factories import ExerciseFactory, RoutineFactory, RoutineItemFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -211,3 +213,19 @@ def test_a_stale_routine_form_is_refused_and_never_reverts_the_other_save(
     assert f'<a href="{url}">' in page
     assert _exercises(routine) == reversed_order
     assert Routine.objects.get(pk=routine.pk).summary != "Editor B's summary."
+
+
+def test_the_missing_translation_filter_counts_the_items_notes(admin_client, db):
+    exercise = translate(ExerciseFactory())
+    for slug in ("complete", "item-note-es", "goal-de"):
+        routine = translate(RoutineFactory(slug=slug, goal="Stronger glutes."))
+        translate(RoutineItemFactory(routine=routine, exercise=exercise, note="Slow."))
+    RoutineItem.objects.filter(routine__slug="item-note-es").update(note_es="")
+    Routine.objects.filter(slug="goal-de").update(goal_de=None)
+    url = reverse("admin:routines_routine_changelist")
+
+    spanish = admin_client.get(url, {"missing_translation": "es"})
+    german = admin_client.get(url, {"missing_translation": "de"})
+
+    assert listed(spanish) == {"item-note-es"}
+    assert listed(german) == {"goal-de"}
