@@ -173,6 +173,22 @@ def test_the_search_finds_a_name_in_any_language(admin_client, seeded):
     assert listed(response) == {"hip-thrust"}
 
 
+def test_the_routine_items_exercise_search_finds_a_spanish_name(admin_client, seeded):
+    thrust = Exercise.objects.get(slug="hip-thrust")
+    Exercise.objects.filter(pk=thrust.pk).update(name_es="Empuje de cadera")
+    params = {
+        "app_label": "routines",
+        "model_name": "routineitem",
+        "field_name": "exercise",
+        "term": "empuje",
+    }
+
+    response = admin_client.get(reverse("admin:autocomplete"), params)
+
+    assert response.status_code == 200
+    assert [r["id"] for r in response.json()["results"]] == [str(thrust.pk)]
+
+
 # --- Missing translations ---------------------------------------------------------------
 
 
