@@ -15,6 +15,7 @@ from hipext.content.admin import (
     RevisionCheckedAdminMixin,
 )
 from hipext.content.historyadmin import HistoryAdminMixin
+from hipext.content.translationadmin import TranslatedAdmin, TranslatedTabularInline
 
 from .diagrams import exercise_diagram_svg
 from .models import (
@@ -43,13 +44,14 @@ history.register(ExerciseEquipmentAlternative)
 history.register(Variation)
 
 
-class ExerciseStepInline(OrderedTabularInline):
+class ExerciseStepInline(OrderedTabularInline, TranslatedTabularInline):
     model = ExerciseStep
     fields = ["text"]
     ordering = ["position"]
     formfield_overrides = {
+        # Narrow enough for a step in each language side by side.
         ExerciseStep._meta.get_field("text").__class__: {
-            "widget": forms.Textarea(attrs={"rows": 3, "cols": 80})
+            "widget": forms.Textarea(attrs={"rows": 3, "cols": 40})
         }
     }
 
@@ -78,7 +80,7 @@ class ExerciseEquipmentForm(forms.ModelForm):
         return cleaned
 
 
-class ExerciseEquipmentInline(admin.TabularInline):
+class ExerciseEquipmentInline(TranslatedTabularInline):
     model = ExerciseEquipment
     form = ExerciseEquipmentForm
     extra = 0
@@ -107,10 +109,9 @@ class ExerciseEquipmentInline(admin.TabularInline):
         return db_field.formfield(**kwargs)
 
 
-class VariationInline(admin.TabularInline):
+class VariationInline(TranslatedTabularInline):
     model = Variation
     fk_name = "exercise"
-    extra = 0
     fields = ["name", "kind", "variant", "note"]
 
 
@@ -122,7 +123,7 @@ class ExerciseAdmin(
     RevisionCheckedAdminMixin,
     OrderedInlineSaveMixin,
     SortableAdminBase,
-    admin.ModelAdmin,
+    TranslatedAdmin,
 ):
     list_display = ["name", "difficulty", "position", "laterality", "updated_at"]
     list_filter = [
@@ -134,7 +135,7 @@ class ExerciseAdmin(
     ]
     search_fields = ["name", "slug", "aliases", "editorial_aliases"]
     ordering = ["name"]
-    prepopulated_fields = {"slug": ("name",)}
+    prepopulated_fields = {"slug": ("name_en",)}
     readonly_fields = ["uuid", "created_at", "updated_at", "diagram"]
     preview_card_view = "exercise-card-preview"
     inlines = [
@@ -189,21 +190,23 @@ class ExerciseAdmin(
 
 
 @admin.register(Muscle)
-class MuscleAdmin(DocumentsFlushedAdminMixin, HistoryAdminMixin, admin.ModelAdmin):
+class MuscleAdmin(DocumentsFlushedAdminMixin, HistoryAdminMixin, TranslatedAdmin):
     list_display = ["name", "slug", "group", "hip_role"]
     list_filter = ["hip_role", ("group", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["group"]
+    fields = ["name", "slug", "group", "hip_role", "description"]
     search_fields = ["name", "slug"]
     ordering = ["name"]
-    prepopulated_fields = {"slug": ("name",)}
+    prepopulated_fields = {"slug": ("name_en",)}
 
 
 @admin.register(Equipment)
-class EquipmentAdmin(DocumentsFlushedAdminMixin, HistoryAdminMixin, admin.ModelAdmin):
+class EquipmentAdmin(DocumentsFlushedAdminMixin, HistoryAdminMixin, TranslatedAdmin):
     list_display = ["name", "slug"]
+    fields = ["name", "slug", "description"]
     search_fields = ["name", "slug"]
     ordering = ["name"]
-    prepopulated_fields = {"slug": ("name",)}
+    prepopulated_fields = {"slug": ("name_en",)}
 
     def get_search_results(self, request, queryset, search_term):
         queryset, may_have_duplicates = super().get_search_results(
@@ -222,13 +225,13 @@ class GuidelineAdmin(
     PublicationAdminMixin,
     DocumentsFlushedAdminMixin,
     HistoryAdminMixin,
-    admin.ModelAdmin,
+    TranslatedAdmin,
 ):
     list_display = ["position", "title", "slug"]
     list_display_links = ["title"]
     search_fields = ["title", "text"]
     ordering = ["position"]
-    prepopulated_fields = {"slug": ("title",)}
+    prepopulated_fields = {"slug": ("title_en",)}
     fieldsets = [
         (None, {"fields": ["title", "slug", "text", "position", "source"]}),
         PUBLICATION_FIELDSET,

@@ -14,6 +14,7 @@ from hipext.content.admin import (
     RevisionCheckedAdminMixin,
 )
 from hipext.content.historyadmin import HistoryAdminMixin
+from hipext.content.translationadmin import TranslatedAdmin, TranslatedTabularInline
 
 from .models import MAX_ITEMS, MIN_ITEMS, Routine, RoutineItem
 from .services import routine_items_check
@@ -54,7 +55,7 @@ class RoutineItemFormSet(OrderedInlineFormSet):
             raise ValidationError(error.messages) from error
 
 
-class RoutineItemInline(OrderedTabularInline):
+class RoutineItemInline(OrderedTabularInline, TranslatedTabularInline):
     model = RoutineItem
     formset = RoutineItemFormSet
     min_num = MIN_ITEMS
@@ -72,7 +73,7 @@ class RoutineAdmin(
     RevisionCheckedAdminMixin,
     OrderedInlineSaveMixin,
     SortableAdminBase,
-    admin.ModelAdmin,
+    TranslatedAdmin,
 ):
     list_display = ["name", "difficulty", "updated_at"]
     list_filter = [
@@ -81,7 +82,7 @@ class RoutineAdmin(
     ]
     search_fields = ["name", "slug", "summary", "goal"]
     ordering = ["name"]
-    prepopulated_fields = {"slug": ("name",)}
+    prepopulated_fields = {"slug": ("name_en",)}
     readonly_fields = ["uuid", "created_at", "updated_at"]
     inlines = [RoutineItemInline]
     ordered_inline_models = (RoutineItem,)

@@ -10,6 +10,7 @@ instead: full validation, the two-pass save of ordered children, one transaction
 whose documents are rendered at its end, recorded as a new revision.
 """
 
+import json
 from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -23,6 +24,7 @@ from django.utils import timezone
 from reversion.models import Revision, Version
 from reversion.revisions import _get_options
 
+from .languages import source_language, translated_fields
 from .ordering import ordered_children_save, parent_lock
 from .publishing import documents_flushed
 
@@ -131,6 +133,9 @@ class Node:
     version: Version
     obj: models.Model
     children: dict = field(default_factory=dict)  # relation -> [Node]
+    # The fields the revision holds (None: all); one recorded before a field existed
+    # says nothing of it.
+    held: frozenset | None = None
 
     @property
     def model(self):
@@ -154,6 +159,7 @@ def _node(model, object_id, versions):
     if not own:
         return None
     node = Node(version=own[0], obj=own[0]._object_version.object)
+    node.held = _held(node)
     for accessor in _get_options(model).follow:
         rel = _relation(model, accessor)
         child_model = rel.related_model
@@ -165,6 +171,21 @@ def _node(model, object_id, versions):
         ]
         node.children[rel] = [_node(child_model, pk, versions) for pk in ids]
     return node
+
+
+def _held(node):
+    """The fields ``node``'s version holds, its texts' source-language columns filled
+    in from the untranslated field for a version recorded before translations."""
+    if node.version.format != "json":
+        return None
+    data = json.loads(node.version.serialized_data)[0]["fields"]
+    held = set(data)
+    for name in translated_fields(node.model):
+        column = f"{name}_{source_language()}"
+        if column not in data and name in data:
+            setattr(node.obj, column, data[name])
+            held.add(column)
+    return frozenset(held)
 
 
 def latest_deleted(model):
@@ -226,9 +247,13 @@ def _prepared(node, *, exclude):
             obj.revision += 1
     else:
         obj = current
-        kept = _kept.get(model, KEPT_FIELDS)
+        # A translated field's own column follows its source-language column on
+        # save (django-modeltranslation): the columns are what is restored.
+        kept = _kept.get(model, KEPT_FIELDS) | set(translated_fields(model))
         for f in model._meta.concrete_fields:
-            if not f.primary_key and f.name not in kept:
+            if f.primary_key or f.name in kept:
+                continue
+            if node.held is None or f.name in node.held:
                 setattr(obj, f.attname, getattr(old, f.attname))
     _check_references(obj, node, exclude)
     return obj

@@ -15,6 +15,7 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from .history import snapshot
+from .languages import source_language, translated_fields
 
 # Fields that say when or how often a row was saved, not what it holds.
 HIDDEN_FIELDS = {"revision", "created_at", "updated_at"}
@@ -76,11 +77,19 @@ def _display(obj, f):
 
 
 def _shown_fields(model, exclude=()):
+    # A translated field is shown by its columns, one per language; its own column
+    # only repeats the English one.
+    hidden = HIDDEN_FIELDS | set(exclude) | set(translated_fields(model))
     return [
         f
         for f in model._meta.concrete_fields
-        if not f.primary_key and f.name not in HIDDEN_FIELDS and f.name not in exclude
+        if not f.primary_key and f.name not in hidden
     ]
+
+
+def _translation(f):
+    """Whether ``f`` holds a text in a language other than the source one."""
+    return hasattr(f, "translated_field") and f.language != source_language()
 
 
 def _fields(node):
@@ -96,9 +105,14 @@ def _row(node, parent_field):
     # Children are listed in position order, so the numbers themselves would only
     # make every line after an insertion look changed.
     fields = _shown_fields(node.model, exclude={parent_field.name, "position"})
-    if len(fields) == 1:  # a step: its text says it all
-        return _display(node.obj, fields[0])
-    parts = [f"{f.verbose_name}: {_display(node.obj, f)}" for f in fields]
+    own = [f for f in fields if not _translation(f)]
+    if len(own) == 1:  # a step: its text says it all
+        parts = [_display(node.obj, own[0])]
+    else:
+        parts = [f"{f.verbose_name}: {_display(node.obj, f)}" for f in own]
+    parts += [
+        f"{f.verbose_name}: {_display(node.obj, f)}" for f in fields if _translation(f)
+    ]
     return " · ".join(part for part in parts if not part.endswith(ABSENT))
 
 

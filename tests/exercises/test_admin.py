@@ -135,7 +135,7 @@ def test_reversing_all_steps_and_adding_one_in_one_save_works(admin_client, seed
     new = int(data["steps-TOTAL_FORMS"])
     data["steps-TOTAL_FORMS"] = new + 1
     data[f"steps-{new}-position"] = 6
-    data[f"steps-{new}-text"] = "A sixth step."
+    data[f"steps-{new}-text_en"] = "A sixth step."
     data[f"steps-{new}-exercise"] = exercise.pk
 
     response = admin_client.post(url, data)
@@ -153,7 +153,7 @@ def test_a_save_with_two_steps_at_one_position_shows_an_error_and_changes_nothin
     url, data = exercise_post_data(admin_client, exercise)
     index = _step_indexes(data)
     data[f"steps-{index[1]}-position"] = 2
-    data["name"] = "Renamed glute bridges"
+    data["name_en"] = "Renamed glute bridges"
 
     response = admin_client.post(url, data)
 
@@ -183,7 +183,7 @@ def test_a_save_with_a_backwards_dose_shows_the_rule_and_changes_nothing(
     exercise = Exercise.objects.get(slug="hip-thrust")
     url, data = exercise_post_data(admin_client, exercise)
     data["sets_min"], data["sets_max"] = 3, 2
-    data[f"steps-{_step_indexes(data)[1]}-text"] = "Changed."
+    data[f"steps-{_step_indexes(data)[1]}-text_en"] = "Changed."
 
     response = admin_client.post(url, data)
 
@@ -210,9 +210,9 @@ def test_an_editor_creates_an_exercise_with_steps(admin_client, seeded):
     url = reverse("admin:exercises_exercise_add")
     muscle = Muscle.objects.get(slug="gluteus-maximus")
     data = {
-        "name": "Wall bridge",
+        "name_en": "Wall bridge",
         "slug": "wall-bridge",
-        "summary": "A test exercise.",
+        "summary_en": "A test exercise.",
         "difficulty": "beginner",
         "position": "lying_on_back",
         "laterality": "both",
@@ -222,9 +222,9 @@ def test_an_editor_creates_an_exercise_with_steps(admin_client, seeded):
         "steps-TOTAL_FORMS": 2,
         "steps-INITIAL_FORMS": 0,
         "steps-0-position": 2,
-        "steps-0-text": "Second.",
+        "steps-0-text_en": "Second.",
         "steps-1-position": 1,
-        "steps-1-text": "First.",
+        "steps-1-text_en": "First.",
         "muscle_links-TOTAL_FORMS": 1,
         "muscle_links-INITIAL_FORMS": 0,
         "muscle_links-0-muscle": muscle.pk,
@@ -262,7 +262,7 @@ def test_a_stale_form_is_refused_and_never_reverts_the_other_editors_reorder(
     fresh[f"steps-{index[2]}-position"] = 1
     assert admin_client.post(url, fresh).status_code == 302  # A swaps two steps
     reordered = list(exercise.steps.values_list("pk", "position", "text"))
-    stale["summary"] = "Editor B's summary."
+    stale["summary_en"] = "Editor B's summary."
 
     response = admin_client.post(url, stale)  # B saves a summary change
 
@@ -282,7 +282,7 @@ def test_two_editors_adding_the_next_step_get_a_message_not_a_500(admin_client, 
         new = int(data["steps-TOTAL_FORMS"])
         data["steps-TOTAL_FORMS"] = new + 1
         data[f"steps-{new}-position"] = new + 1
-        data[f"steps-{new}-text"] = text
+        data[f"steps-{new}-text_en"] = text
         data[f"steps-{new}-exercise"] = exercise.pk
     assert admin_client.post(url, first).status_code == 302
 
@@ -311,7 +311,7 @@ def test_two_editors_saving_at_once_one_saves_and_one_is_refused(admin_user, see
             **data,
             "steps-TOTAL_FORMS": new + 1,
             f"steps-{new}-position": new + 1,
-            f"steps-{new}-text": f"{name}'s fifth step.",
+            f"steps-{new}-text_en": f"{name}'s fifth step.",
             f"steps-{new}-exercise": exercise.pk,
         }
 
@@ -336,10 +336,10 @@ def test_two_editors_saving_at_once_one_saves_and_one_is_refused(admin_user, see
 def test_a_form_opened_after_the_other_save_saves(admin_client, seeded):
     exercise = Exercise.objects.get(slug="glute-bridges")
     url, first = exercise_post_data(admin_client, exercise)
-    first["summary"] = "First edit."
+    first["summary_en"] = "First edit."
     assert admin_client.post(url, first).status_code == 302
     _, second = exercise_post_data(admin_client, exercise)  # reloaded
-    second["summary"] = "Second edit."
+    second["summary_en"] = "Second edit."
 
     assert admin_client.post(url, second).status_code == 302
 
@@ -376,10 +376,10 @@ def test_a_muscle_name_with_a_control_character_is_refused_and_the_diagram_stays
     muscle = Muscle.objects.get(slug="gluteus-maximus")
     url = reverse("admin:exercises_muscle_change", args=[muscle.pk])
     data = {
-        "name": "Gluteus\x01maximus",
+        "name_en": "Gluteus\x01maximus",
         "slug": muscle.slug,
         "hip_role": muscle.hip_role,
-        "description": muscle.description,
+        "description_en": muscle.description,
     }
 
     response = admin_client.post(url, data)
@@ -459,13 +459,14 @@ def test_an_admin_save_with_inlines_renders_the_exercise_document_once(
     index = _step_indexes(data)
     data[f"steps-{index[1]}-position"] = 2
     data[f"steps-{index[2]}-position"] = 1
-    data["name"] = "Bridges, renamed"
+    data["name_en"] = "Bridges, renamed"
 
     with renders() as made:
         response = admin_client.post(url, data)
 
     assert response.status_code == 302, response.context["errors"]
-    # The exercise, those varying into it, and the routines holding any of them.
+    # The exercise, those varying into it, and the routines holding any of them,
+    # each once per language.
     exercises = {exercise, *(v.exercise for v in exercise.variant_of.all())}
     routines = Routine.objects.filter(items__exercise__in=exercises).distinct()
     assert sorted(made) == sorted(

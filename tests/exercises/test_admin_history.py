@@ -68,21 +68,21 @@ def test_a_save_without_a_comment_takes_the_admins_change_message(admin_client, 
     url = reverse("admin:exercises_guideline_change", args=[guideline.pk])
     # The form as a browser sends it (split date and time fields included).
     form = form_read(admin_client.get(url).content.decode(), "guideline_form")
-    form["title"] = guideline.title + " (edited)"
+    form["title_en"] = guideline.title + " (edited)"
     data = {}
     for name, value in form.pairs:
         data.setdefault(name, []).append(value)
 
     assert admin_client.post(url, data).status_code == 302
 
-    assert revisions_of(guideline)[-1].comment == "Changed Title."
+    assert revisions_of(guideline)[-1].comment == "Changed Title [en]."
 
 
 def test_the_history_page_lists_revisions_and_compares_steps(admin_client, seeded):
     exercise = Exercise.objects.get(slug="glute-bridges")
     url, data = exercise_post_data(admin_client, exercise)
     index = _step_indexes(data)
-    data[f"steps-{index[3]}-text"] += " Breathe out as you lower."
+    data[f"steps-{index[3]}-text_en"] += " Breathe out as you lower."
     assert admin_client.post(url, data).status_code == 302
     old, new = revisions_of(exercise)
 
@@ -114,7 +114,7 @@ def test_revert_from_the_admin_is_one_action_recorded_as_a_new_revision(
     index = _step_indexes(data)
     data[f"steps-{index[1]}-position"] = 2
     data[f"steps-{index[2]}-position"] = 1
-    data["name"] = "Bridges, reordered"
+    data["name_en"] = "Bridges, reordered"
     assert admin_client.post(url, data).status_code == 302
     seed_revision = revisions_of(exercise)[0]
 
@@ -262,7 +262,7 @@ def test_new_steps_posted_without_positions_go_after_the_last(admin_client, seed
     for text in ("A fifth step.", "A sixth step."):
         new = int(data["steps-TOTAL_FORMS"])
         data["steps-TOTAL_FORMS"] = new + 1
-        data[f"steps-{new}-text"] = text
+        data[f"steps-{new}-text_en"] = text
         data[f"steps-{new}-exercise"] = exercise.pk
 
     response = admin_client.post(url, data)

@@ -4,7 +4,9 @@ import pytest
 from django.urls import reverse
 
 from exercises.models import Exercise
-from routines.models import Routine
+from routines.models import Routine, RoutineItem
+from tests.exercises.test_admin_translations import listed, translate
+from tests.factories import ExerciseFactory, RoutineFactory, RoutineItemFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -114,11 +116,11 @@ def test_an_editor_creates_a_routine_with_items_out_of_order(admin_client, seede
     bridges = Exercise.objects.get(slug="glute-bridges")
     kickbacks = Exercise.objects.get(slug="quadruped-kickbacks")
     data = {
-        "name": "Editor's routine",
+        "name_en": "Editor's routine",
         "slug": "editors-routine",
-        "summary": "A test routine.",
+        "summary_en": "A test routine.",
         "difficulty": "beginner",
-        "warm_up": "Warm up for 5–10 minutes.",
+        "warm_up_en": "Warm up for 5–10 minutes.",
         # Published at once (the form's default is a draft).
         "status": "published",
         "items-TOTAL_FORMS": 2,
@@ -176,7 +178,7 @@ def test_a_save_breaking_a_rule_shows_it_and_changes_nothing(
         routine.items.values_list("pk", "position", "exercise_id", "sets_max")
     )
     url, data = routine_post_data(admin_client, routine)
-    data["name"] = "Renamed"
+    data["name_en"] = "Renamed"
     change(data, _index_of(data, 1), _index_of(data, 2))
 
     response = admin_client.post(url, data)
@@ -201,7 +203,7 @@ def test_a_stale_routine_form_is_refused_and_never_reverts_the_other_save(
         fresh[f"items-{index}-position"] = 4 - position
     assert admin_client.post(url, fresh).status_code == 302
     reversed_order = _exercises(routine)
-    stale["summary"] = "Editor B's summary."
+    stale["summary_en"] = "Editor B's summary."
 
     response = admin_client.post(url, stale)
 
@@ -211,3 +213,19 @@ def test_a_stale_routine_form_is_refused_and_never_reverts_the_other_save(
     assert f'<a href="{url}">' in page
     assert _exercises(routine) == reversed_order
     assert Routine.objects.get(pk=routine.pk).summary != "Editor B's summary."
+
+
+def test_the_missing_translation_filter_counts_the_items_notes(admin_client, db):
+    exercise = translate(ExerciseFactory())
+    for slug in ("complete", "item-note-es", "goal-de"):
+        routine = translate(RoutineFactory(slug=slug, goal="Stronger glutes."))
+        translate(RoutineItemFactory(routine=routine, exercise=exercise, note="Slow."))
+    RoutineItem.objects.filter(routine__slug="item-note-es").update(note_es="")
+    Routine.objects.filter(slug="goal-de").update(goal_de=None)
+    url = reverse("admin:routines_routine_changelist")
+
+    spanish = admin_client.get(url, {"missing_translation": "es"})
+    german = admin_client.get(url, {"missing_translation": "de"})
+
+    assert listed(spanish) == {"item-note-es"}
+    assert listed(german) == {"goal-de"}

@@ -354,7 +354,7 @@ def test_a_stale_admin_save_over_http_is_refused_and_reverts_nothing(site):
     form_a[f"steps-{second}-position"] = 1
 
     saved = a.submit(path, form_a)  # A swaps the first two steps
-    form_b["summary"] = "Editor B's summary."
+    form_b["summary_en"] = "Editor B's summary."
     refused = b.submit(path, form_b)  # B saves a summary from the stale page
 
     assert saved.status == 302, saved.body[:2000]
@@ -381,7 +381,7 @@ def test_two_editors_adding_a_step_at_once_over_http_one_saves(site):
         form = session.form(path, "exercise_form")
         new = form.add_inline("steps")
         form[f"steps-{new}-position"] = len(before["steps"]) + 1
-        form[f"steps-{new}-text"] = f"{name}'s new step."
+        form[f"steps-{new}-text_en"] = f"{name}'s new step."
         forms.append(form)
 
     def save(session, form):

@@ -260,7 +260,7 @@ def test_the_comparison_shows_changed_fields_and_steps_word_by_word(seeded, admi
 
     comparison = revisions_compare(Exercise, exercise.pk, old, new)
 
-    assert [c.label for c in comparison.fields] == ["difficulty basis"]
+    assert [c.label for c in comparison.fields] == ["difficulty basis [en]"]
     steps = next(s for s in comparison.sections if s.title == "Exercise steps")
     kinds = [line.kind for line in steps.lines]
     assert kinds == ["equal", "changed", "equal", "removed"]

@@ -127,7 +127,7 @@ def test_admin_exercise_save_shows_in_the_cached_list(admin_client, seeded):
     before = admin_client.get(url)
     exercise = Exercise.objects.get(slug="glute-bridges")
 
-    admin_change(admin_client, exercise, name="Glute bridges (edited)")
+    admin_change(admin_client, exercise, name_en="Glute bridges (edited)")
 
     after = revalidate(admin_client, url, before["ETag"])
     assert after.status_code == 200
@@ -173,7 +173,7 @@ def test_muscle_rename_shows_in_the_cached_exercise(admin_client, seeded):
     before = admin_client.get(url)
 
     admin_change(
-        admin_client, Muscle.objects.get(slug="gluteus-maximus"), name="Big glute"
+        admin_client, Muscle.objects.get(slug="gluteus-maximus"), name_en="Big glute"
     )
 
     after = revalidate(admin_client, url, before["ETag"])
@@ -185,7 +185,7 @@ def test_equipment_rename_shows_in_the_cached_exercise(admin_client, seeded):
     url = "/api/exercises/hip-thrust"
     before = admin_client.get(url)
 
-    admin_change(admin_client, Equipment.objects.get(slug="bench"), name="Sofa edge")
+    admin_change(admin_client, Equipment.objects.get(slug="bench"), name_en="Sofa edge")
 
     after = revalidate(admin_client, url, before["ETag"])
     assert after.status_code == 200
@@ -197,7 +197,7 @@ def test_guideline_change_shows_in_the_cached_guidelines(admin_client, seeded):
     before = admin_client.get(url)
     guideline = Guideline.objects.get(slug="warm-up")
 
-    admin_change(admin_client, guideline, title="Always warm up")
+    admin_change(admin_client, guideline, title_en="Always warm up")
 
     after = revalidate(admin_client, url, before["ETag"])
     assert after.status_code == 200

@@ -306,7 +306,7 @@ def assert_changes_etag(client, change, url=URL):
 def test_exercise_save_in_the_admin_changes_the_etag(admin_client, exercise):
     _, after = assert_changes_etag(
         admin_client,
-        lambda: admin_change(admin_client, exercise, name="Bridge, edited"),
+        lambda: admin_change(admin_client, exercise, name_en="Bridge, edited"),
     )
 
     assert bridge(after)["name"] == "Bridge, edited"
@@ -340,7 +340,8 @@ def test_muscle_rename_changes_the_etag(admin_client, exercise):
     muscle = Muscle.objects.filter(exercises=exercise).first()
 
     _, after = assert_changes_etag(
-        admin_client, lambda: admin_change(admin_client, muscle, name="Renamed muscle")
+        admin_client,
+        lambda: admin_change(admin_client, muscle, name_en="Renamed muscle"),
     )
 
     assert "Renamed muscle" in bridge(after)["muscles"]
@@ -350,7 +351,7 @@ def test_equipment_rename_changes_the_etag(admin_client, exercise):
     item = exercise.equipment_links.get().equipment
 
     _, after = assert_changes_etag(
-        admin_client, lambda: admin_change(admin_client, item, name="Renamed gear")
+        admin_client, lambda: admin_change(admin_client, item, name_en="Renamed gear")
     )
 
     assert bridge(after)["equipment"][0]["name"] == "Renamed gear"
@@ -361,7 +362,7 @@ def test_guideline_change_changes_the_etag(admin_client, exercise):
 
     _, after = assert_changes_etag(
         admin_client,
-        lambda: admin_change(admin_client, guideline, title="Warm up well"),
+        lambda: admin_change(admin_client, guideline, title_en="Warm up well"),
         url="/api/guidelines",
     )
 

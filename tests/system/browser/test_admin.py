@@ -85,9 +85,9 @@ def test_editor_creates_an_exercise_and_reorders_its_steps(
     log_in(page, live_server, editor)
     page.goto(f"{live_server.url}/admin/exercises/exercise/add/")
     # Typed key by key, so the admin's script fills in the slug as it does for a person.
-    page.locator("#id_name").press_sequentially("Single-leg glute bridge")
+    page.locator("#id_name_en").press_sequentially("Single-leg glute bridge")
     assert page.input_value("#id_slug") == "single-leg-glute-bridge"
-    page.fill("#id_summary", "A glute bridge on one leg, for more load per side.")
+    page.fill("#id_summary_en", "A glute bridge on one leg, for more load per side.")
     page.select_option("#id_difficulty", "intermediate")
     page.select_option("#id_position", "lying_on_back")
     page.select_option("#id_laterality", "each_side")
@@ -104,7 +104,7 @@ def test_editor_creates_an_exercise_and_reorders_its_steps(
         row = add_inline_row(page, "steps")
         # The page gives each new step the next position itself.
         assert page.input_value(f"#id_steps-{row}-position") == str(row + 1)
-        page.fill(f"#id_steps-{row}-text", text)
+        page.fill(f"#id_steps-{row}-text_en", text)
     for name, role in [("Gluteus maximus", "primary"), ("Hamstrings", "secondary")]:
         row = add_inline_row(page, "muscle_links")
         choose_autocomplete(page, f"id_muscle_links-{row}-muscle", name)
@@ -147,7 +147,7 @@ def test_editor_creates_an_exercise_and_reorders_its_steps(
         STEPS[0],
         STEPS[1],
     ]
-    assert [page.input_value(f"#id_steps-{row}-text") for row in range(3)] == [
+    assert [page.input_value(f"#id_steps-{row}-text_en") for row in range(3)] == [
         STEPS[2],
         STEPS[0],
         STEPS[1],
@@ -175,7 +175,7 @@ def test_a_save_that_breaks_an_invariant_shows_the_error_and_changes_nothing(
     page.goto(change_url)
     # The page numbers positions itself; a crafted post could still repeat one.
     page.locator("#id_steps-1-position").evaluate("input => { input.value = '1'; }")
-    page.fill("#id_steps-0-text", "An edit that must not be saved.")
+    page.fill("#id_steps-0-text_en", "An edit that must not be saved.")
     page.click("input[name=_continue]")
 
     page.wait_for_selector(".errornote")

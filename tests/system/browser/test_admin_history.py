@@ -24,7 +24,7 @@ def change_url(live_server, obj):
 def step_texts(page):
     rows = page.locator("#steps-group tr.has_original")
     return [
-        rows.nth(i).locator("textarea[name$='-text']").input_value()
+        rows.nth(i).locator("textarea[name$='-text_en']").input_value()
         for i in range(rows.count())
     ]
 
@@ -65,7 +65,7 @@ def test_editor_inserts_a_step_between_two_without_numbering(
     page.goto(change_url(live_server, exercise))
     page.click("#steps-group .add-row a")
     new_row = page.locator("#steps-group tr.dynamic-steps").last
-    new_row.locator("textarea").fill("Pause for a breath at the top.")
+    new_row.locator("textarea[name$='-text_en']").fill("Pause for a breath at the top.")
     # The new row already has the next position, and a handle to drag it by.
     assert new_row.locator("input._reorder_").input_value() == str(len(before) + 1)
 
@@ -108,7 +108,7 @@ def test_editor_compares_two_revisions_and_reverts(
     before = api_steps(page, live_server, "glute-bridges")
     log_in(page, live_server, editor)
     page.goto(change_url(live_server, exercise))
-    page.fill("#id_steps-1-text", "Press through your heels and lift.")
+    page.fill("#id_steps-1-text_en", "Press through your heels and lift.")
     drag(page, handles(page, "steps").nth(3), handles(page, "steps").nth(0))
     page.fill("#id_revision_comment", "Shorter second step; lowering first.")
     save_and_continue(page)
