@@ -14,6 +14,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
+from exercises.embed import heights
 from exercises.embed.editions import edition, editions_fill
 from exercises.embed.heights import card_height
 from exercises.models import Exercise
@@ -413,6 +414,32 @@ def test_diagram_takes_as_many_queries_in_every_language(
     for language in ("es", "de"):
         with django_assert_num_queries(3):
             client.get(DIAGRAM, {"lang": language})
+
+
+# Heights ---------------------------------------------------------------------------
+
+
+def test_heights_are_looked_up_per_language(monkeypatch):
+    def runs(height):
+        return {"full": [[200, height]], "compact": [[200, height // 2]]}
+
+    monkeypatch.setattr(
+        heights,
+        "measured_heights",
+        lambda: {
+            "en": {"a": runs(1000), "b": runs(1200)},
+            "es": {"a": runs(1100), "b": runs(1500)},
+        },
+    )
+
+    assert card_height("a", "full", 300, "es") == 1100
+    assert card_height("a", "compact", 300, "es") == 550
+    assert card_height("a", "full", 300) == card_height("a", "full", 300, "en") == 1000
+    # A card measured since: the tallest of its language.
+    assert card_height("new", "full", 300, "es") == 1500
+    assert card_height("new", "full", 300, "en") == 1200
+    # A language never measured: English's.
+    assert card_height("a", "full", 300, "de") == 1000
 
 
 # The editions' loader --------------------------------------------------------------
