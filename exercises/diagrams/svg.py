@@ -5,6 +5,7 @@ import re
 from django.template.loader import render_to_string
 
 from exercises.models import ExerciseMuscle, Muscle
+from hipext.content.languages import active_language
 
 from .drawing import draw, tagged_muscles
 
@@ -21,7 +22,10 @@ def render_diagram(*, exercise_name, muscles, names, id_prefix="diagram"):
     )
     # The template engine escapes every name; rendered without a request, so no
     # context processor runs.
-    return NOT_XML.sub("", render_to_string(TEMPLATE, {"diagram": diagram}))
+    # The language of its words (xml:lang for SVG 1.1 readers, lang for SVG 2):
+    # the active one, which chose them (gettext, translated names).
+    context = {"diagram": diagram, "language": active_language()}
+    return NOT_XML.sub("", render_to_string(TEMPLATE, context))
 
 
 def exercise_diagram_svg(exercise):

@@ -1,23 +1,26 @@
 """Measures the cards' heights at every frame width in Chromium: a build step.
 
 ``manage.py measure_cards`` writes what this measures to ``heights.json``, which the
-oEmbed endpoint answers from (``heights.py``). The browser loads each card from this
-process through Playwright's request routing (no server runs), frames it on a page of
-the same origin, and reads the card's height at each frame width as the card's own
-script does (``scripts/card.js``). Playwright is a development dependency: this runs
-where the tests run, never in a web process.
+oEmbed endpoint answers from (``heights.py``). The browser loads each card, in every
+supported language, from this process through Playwright's request routing (no
+server runs), frames it on a page of the same origin, and reads the card's height at
+each frame width as the card's own script does (``scripts/card.js``). Playwright is a
+development dependency: this runs where the tests run, never in a web process.
 """
 
 import contextlib
 import os
 from unittest import mock
 
+from django.db import transaction
 from django.test import Client
 from django.test.utils import override_settings
-from django.urls import reverse
 
+from hipext.content.languages import content_languages
+
+from .editions import editions_fill
 from .heights import CARD_WIDTH, LAYOUTS, MIN_WIDTH, runs
-from .views import card_path
+from .views import card_path, diagram_path
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--no-first-run"]
@@ -53,16 +56,24 @@ def card_heights(page, card_url, widths=range(MIN_WIDTH, CARD_WIDTH + 1)):
     return {int(width): height for width, height in heights.items()}
 
 
-def rendered(slugs):
-    """{path: response} of every card of ``slugs`` and what it loads (its diagram).
+def rendered(slugs, languages):
+    """{path: response} of every card of ``slugs`` in ``languages`` and what it loads
+    (its diagram).
 
     Rendered before the browser starts: Playwright calls its routing handler in a
     greenlet, whose context would give Django another database connection.
     """
     client = Client(HTTP_HOST=HOST)
-    paths = [card_path(slug, layout) for slug in slugs for layout in LAYOUTS]
-    paths += [reverse("exercise-diagram", kwargs={"slug": slug}) for slug in slugs]
-    with override_settings(ALLOWED_HOSTS=[HOST]):
+    paths = [
+        card_path(slug, layout, language)
+        for language in languages
+        for slug in slugs
+        for layout in LAYOUTS
+    ]
+    paths += [diagram_path(slug, language) for language in languages for slug in slugs]
+    # Nothing stored in the response cache: the content may be filled in for the
+    # measuring only (measure_seeded_cards), and rolled back.
+    with override_settings(ALLOWED_HOSTS=[HOST], API_RESPONSE_CACHE_TIMEOUT=0):
         responses = {path: client.get(path) for path in paths}
     for path, response in responses.items():
         if response.status_code != 200:
@@ -98,25 +109,47 @@ def measuring_page(browser, responses):
         context.close()
 
 
-def measure_cards(browser, slugs):
-    """{slug: {layout: [[width, height], ...]}} for the cards of ``slugs``."""
-    with measuring_page(browser, rendered(slugs)) as page:
+def measure_cards(browser, slugs, languages=None):
+    """{language: {slug: {layout: [[width, height], ...]}}} for the cards of
+    ``slugs`` in ``languages`` (every supported one by default)."""
+    languages = languages or content_languages()
+    with measuring_page(browser, rendered(slugs, languages)) as page:
         return {
-            slug: {
-                layout: runs(card_heights(page, ORIGIN + card_path(slug, layout)))
-                for layout in LAYOUTS
+            language: {
+                slug: {
+                    layout: runs(
+                        card_heights(page, ORIGIN + card_path(slug, layout, language))
+                    )
+                    for layout in LAYOUTS
+                }
+                for slug in slugs
             }
-            for slug in slugs
+            for language in languages
         }
 
 
-def measure_all_cards(browser_path=CHROMIUM):
-    """measure_cards() for every exercise, in a Chromium of its own."""
-    from playwright.sync_api import sync_playwright
+def measure_seeded_cards(browser):
+    """measure_cards() for every exercise in every language, as the seed has them.
 
+    The seed does not load its Spanish and German editions yet: what of them a card
+    shows is filled in from fixtures/translations (editions.py) for the measuring,
+    and rolled back, so this writes nothing. Where the content is translated already,
+    that fills nothing.
+    """
     from exercises.models import Exercise
 
-    slugs = list(Exercise.objects.order_by("slug").values_list("slug", flat=True))
+    with transaction.atomic():
+        editions_fill()
+        slugs = list(Exercise.objects.order_by("slug").values_list("slug", flat=True))
+        heights = measure_cards(browser, slugs)
+        transaction.set_rollback(True)
+    return heights
+
+
+def measure_all_cards(browser_path=CHROMIUM):
+    """measure_seeded_cards(), in a Chromium of its own."""
+    from playwright.sync_api import sync_playwright
+
     # Playwright's sync API runs an event loop in this thread, beside which Django
     # refuses synchronous ORM calls unless told that nothing here is async.
     with (
@@ -127,6 +160,6 @@ def measure_all_cards(browser_path=CHROMIUM):
             executable_path=browser_path, args=CHROMIUM_ARGS
         )
         try:
-            return measure_cards(browser, slugs)
+            return measure_seeded_cards(browser)
         finally:
             browser.close()

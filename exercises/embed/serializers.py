@@ -34,7 +34,9 @@ class OEmbedParamsSerializer(serializers.Serializer):
 
     url = serializers.CharField(
         help_text="The address of an exercise card, e.g. "
-        "https://api.example.org/embed/exercises/glute-bridges."
+        "https://api.example.org/embed/exercises/glute-bridges. Its language "
+        "(…?lang=es) is the card's unless this request's lang names another; "
+        "without either, Accept-Language chooses."
     )
     format = serializers.ChoiceField(
         choices=["json", "xml"],

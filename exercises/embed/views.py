@@ -11,6 +11,7 @@ from django.http.request import split_domain_port, validate_host
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.urls import Resolver404, resolve, reverse
+from django.utils import translation
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, pgettext_lazy
@@ -29,10 +30,13 @@ from exercises.selectors import (
     muscle_links_prefetch,
     variations_prefetch,
 )
+from hipext.api.fields import with_language
 from hipext.api.params import StrictQueryParamsMixin
 from hipext.api.problems import PROBLEM_CONTENT_TYPE, ProblemResponse
 from hipext.api.schema import ProblemSerializer
+from hipext.content.languages import LANG_PARAM, active_language
 from hipext.content.preview import PreviewLinkInvalid, preview_object
+from hipext.http.language import UnsupportedLanguage, language_from_param
 from hipext.http.preview import preview_headers, preview_refused
 
 from .heights import CARD_WIDTH, card_height
@@ -78,7 +82,12 @@ CARD_PREFETCH = (
 
 
 def card_context(exercise, layout="full"):
-    """What the card template shows, with every list in display order."""
+    """What the card template shows, with every list in display order.
+
+    In the active language: the texts (django-modeltranslation), the generated words
+    (gettext) and the links, which keep a language other than English.
+    """
+    language = active_language()
     muscles_by_role = [
         (
             label,
@@ -100,7 +109,7 @@ def card_context(exercise, layout="full"):
     for variation in variations:
         variation.kind_text = KIND_TEXT[variation.kind]
         if variation.variant is not None:
-            variation.card_url = card_path(variation.variant.slug, layout)
+            variation.card_url = card_path(variation.variant.slug, layout, language)
     return {
         "exercise": exercise,
         "compact": layout == "compact",
@@ -111,8 +120,10 @@ def card_context(exercise, layout="full"):
             (label, muscles) for label, muscles in muscles_by_role if muscles
         ],
         "equipment_links": equipment_links,
-        # Same origin as the card, so its img-src 'self' policy lets it load.
-        "diagram_url": reverse("exercise-diagram", kwargs={"slug": exercise.slug}),
+        # Same origin as the card, so its img-src 'self' policy lets it load. Its
+        # language always named: the image is part of the card, in the card's language
+        # whatever the reader's Accept-Language says (a card asked for ?lang=en).
+        "diagram_url": diagram_path(exercise.slug, language),
     }
 
 
@@ -121,8 +132,9 @@ def card_context(exercise, layout="full"):
 def exercise_card(request, slug):
     """A self-contained HTML card for one exercise, meant to be framed elsewhere.
 
-    It reads one query parameter, ``layout``; others are ignored, since the pages
-    framing it may add their own to its address.
+    It reads one query parameter, ``layout``, and the language (``lang``, read by
+    hipext.http.language); others are ignored, since the pages framing it may add
+    their own to its address.
     """
     layout, errors = card_layout(request.GET)
     if errors:
@@ -136,12 +148,14 @@ def exercise_card(request, slug):
     exercise = get_object_or_404(
         Exercise.objects.published().prefetch_related(*CARD_PREFETCH), slug=slug
     )
-    card_url = request.build_absolute_uri(card_path(slug, layout))
+    card_url = request.build_absolute_uri(card_path(slug, layout, active_language()))
     context = {
         **card_context(exercise, layout),
         "card_url": card_url,
         "oembed_url": request.build_absolute_uri(
-            reverse("oembed") + "?" + urlencode({"url": card_url, "format": "json"})
+            with_language(
+                reverse("oembed") + "?" + urlencode({"url": card_url, "format": "json"})
+            )
         ),
     }
     # Rendered without the request: no context processor may touch the session,
@@ -186,10 +200,23 @@ def card_layout(query):
     return params.validated_data["layout"], {}
 
 
-def card_path(slug, layout="full"):
-    """The card's path; the full layout, the default, takes no query."""
+def card_path(slug, layout="full", language=None):
+    """The card's path; the full layout, the default, takes no query.
+
+    ``language``, unless English, is kept as ``?lang=`` (hipext.api.fields), as in
+    every link of the API; None: the active language.
+    """
     path = reverse("exercise-card", kwargs={"slug": slug})
-    return path if layout == "full" else f"{path}?{urlencode({'layout': layout})}"
+    if layout != "full":
+        path = f"{path}?{urlencode({'layout': layout})}"
+    return with_language(path, language)
+
+
+def diagram_path(slug, language=None):
+    """The path of the exercise's diagram in ``language`` (None: the active one),
+    named even when English: the card shows it in the card's own language."""
+    path = reverse("exercise-diagram", kwargs={"slug": slug})
+    return f"{path}?{urlencode({LANG_PARAM: language or active_language()})}"
 
 
 @xframe_options_exempt
@@ -306,19 +333,24 @@ class OEmbedView(StrictQueryParamsMixin, APIView):
                 "No exercise card at this url; cards live at /embed/exercises/<slug>."
             )
         parts = urlsplit(url)
+        card_query = QueryDict(parts.query)
         layout = data.get("layout")
         if layout is None:
-            layout, errors = card_layout(QueryDict(parts.query))
+            layout, errors = card_layout(card_query)
             if errors:
                 raise ValidationError(
                     {"url": [f"{n}: {' '.join(e)}" for n, e in errors.items()]}
                 )
+        language = card_language(request, card_query)
         origin = f"{parts.scheme}://{parts.netloc}"
-        card_url = origin + card_path(exercise.slug, layout)
+        card_url = origin + card_path(exercise.slug, layout, language)
         width = min(CARD_WIDTH, data.get("maxwidth", CARD_WIDTH))
-        height = card_height(exercise.slug, layout, width)
+        height = card_height(exercise.slug, layout, width, language)
         height = min(height, data.get("maxheight", height))
-        title = gettext("%(name)s – exercise card") % {"name": exercise.name}
+        with translation.override(language):
+            # only() loads every language's column of the name (modeltranslation).
+            name = exercise.name
+            title = gettext("%(name)s – exercise card") % {"name": name}
         # The script fits the frame to the card whatever the page does to its width
         # or font size; without it (a host that strips scripts) the frame keeps the
         # height measured for this width.
@@ -332,7 +364,7 @@ class OEmbedView(StrictQueryParamsMixin, APIView):
             {
                 "version": "1.0",
                 "type": "rich",
-                "title": exercise.name,
+                "title": name,
                 "provider_name": PROVIDER_NAME,
                 "provider_url": f"{parts.scheme}://{parts.netloc}/",
                 # As long as its Cache-Control lets anyone keep it (max-age).
@@ -340,5 +372,24 @@ class OEmbedView(StrictQueryParamsMixin, APIView):
                 "html": html,
                 "width": width,
                 "height": height,
-            }
+            },
+            # The card's, which the url may name apart from the request's.
+            headers={"Content-Language": language},
         )
+
+
+def card_language(request, card_query):
+    """The language of the card oEmbed describes.
+
+    The oEmbed request's own ``lang`` first (the consumer's explicit choice), else the
+    one the card's url names (``…?lang=es``: the card the author pasted), else the
+    request's ``Accept-Language`` (hipext.http.language chose the active language
+    from these two). A url naming no supported language is a 400 about ``url``.
+    """
+    if request.query_params.getlist(LANG_PARAM):
+        return active_language()
+    try:
+        named = language_from_param(card_query.getlist(LANG_PARAM))
+    except UnsupportedLanguage as error:
+        raise ValidationError({"url": [f"{LANG_PARAM}: {error}"]}) from None
+    return named or active_language()

@@ -102,7 +102,9 @@ class LanguageMiddleware:
             request.LANGUAGE_CODE = language
             with translation.override(language):
                 response = self.get_response(request)
-        response.headers["Content-Language"] = language
+        # A view answering in another language than the request's says so itself
+        # (oEmbed of a card whose url names its language).
+        response.headers.setdefault("Content-Language", language)
         if negotiated:
             patch_vary_headers(response, ["Accept-Language"])
         return response

@@ -308,7 +308,9 @@ def test_embed_card_shows_the_diagram(seeded, client):
     response = client.get(reverse("exercise-card", kwargs={"slug": "hip-thrust"}))
 
     diagram_url = reverse("exercise-diagram", kwargs={"slug": "hip-thrust"})
-    assert f'<img class="diagram" src="{diagram_url}"' in response.content.decode()
+    assert f'<img class="diagram" src="{diagram_url}?lang=en"' in (
+        response.content.decode()
+    )
 
 
 @pytest.mark.skipif(

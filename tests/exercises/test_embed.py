@@ -244,9 +244,10 @@ def test_card_is_self_contained_sets_no_cookie_and_runs_only_its_own_script(
     assert f"script-src 'sha256-{digest}';" in policy
     assert "unsafe-inline" not in policy.split("script-src")[1].split(";")[0]
     assert "parent.postMessage" in script
-    # The one image is the muscle diagram, from this service (img-src 'self').
+    # The one image is the muscle diagram, from this service (img-src 'self'), in
+    # the card's language whatever the reader's Accept-Language.
     assert [image["src"] for image in elements.all("img")] == [
-        "/api/exercises/glute-bridges/diagram.svg"
+        "/api/exercises/glute-bridges/diagram.svg?lang=en"
     ]
     # Only the discovery and canonical links point anywhere; no stylesheet, font or
     # image is loaded from elsewhere.
@@ -469,7 +470,7 @@ def test_oembed_of_a_card_measured_since_gives_the_tallest_measured_height(clien
     body = oembed(client, url="http://testserver/embed/exercises/new-exercise").json()
 
     assert body["height"] == max(
-        card_height(slug, "full", 480) for slug in measured_heights()
+        card_height(slug, "full", 480) for slug in measured_heights()["en"]
     )
 
 
@@ -558,7 +559,9 @@ def test_schema_documents_the_oembed_endpoint():
 def test_heights_are_looked_up_by_runs_and_kept_to_the_measured_widths(monkeypatch):
     runs = [[200, 900], [250, 800], [300, 700]]
     monkeypatch.setattr(
-        heights, "measured_heights", lambda: {"a": {"full": runs, "compact": runs}}
+        heights,
+        "measured_heights",
+        lambda: {"en": {"a": {"full": runs, "compact": runs}}},
     )
 
     assert [card_height("a", "full", width) for width in (249, 250, 299, 480)] == [
@@ -575,13 +578,18 @@ def test_heights_runs_keep_only_the_widths_where_the_height_changes():
     assert heights.runs({3: 10, 1: 12, 2: 12, 4: 10}) == [[1, 12], [3, 10]]
 
 
-def test_every_card_is_measured_in_both_layouts_at_every_width(seeded):
+def test_every_card_is_measured_in_both_layouts_at_every_width_in_every_language(
+    seeded,
+):
     from exercises.models import Exercise
 
     measured = measured_heights()
 
-    assert set(measured) == set(Exercise.objects.values_list("slug", flat=True))
-    for card in measured.values():
+    assert list(measured) == ["en", "es", "de"]
+    cards = [card for language in measured.values() for card in language.values()]
+    for language in measured.values():
+        assert set(language) == set(Exercise.objects.values_list("slug", flat=True))
+    for card in cards:
         assert set(card) == {"full", "compact"}
         for runs in card.values():
             assert runs[0][0] == heights.MIN_WIDTH

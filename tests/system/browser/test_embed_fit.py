@@ -2,7 +2,8 @@
 
 The host page embeds a full card and a compact one with the documented snippet
 (oEmbed's html: the iframe and /embed/sizer.js), at a phone's and a desktop's width,
-before and after the reader enlarges the text.
+before and after the reader enlarges the text; and cards in Spanish and German, whose
+texts are longer, at the heights oEmbed gives for their language.
 """
 
 import json
@@ -12,9 +13,9 @@ import urllib.request
 
 import pytest
 
+from exercises.embed.editions import edition, editions_fill
 from exercises.embed.heights import measured_heights
-from exercises.embed.measure import measure_cards
-from exercises.models import Exercise
+from exercises.embed.measure import measure_seeded_cards
 
 from .conftest import DESKTOP, PHONE
 
@@ -24,9 +25,15 @@ LONGEST = "stability-ball-bridge-and-hamstring-curl"
 CARD_HEIGHT_JS = "Math.ceil(document.documentElement.getBoundingClientRect().height)"
 
 
-def oembed(live_server, slug, **params):
+@pytest.fixture
+def translated(seeded):
+    """The seed with the Spanish and German texts of its cards (not seeded yet)."""
+    editions_fill()
+
+
+def oembed(live_server, slug, card_query="", **params):
     query = urllib.parse.urlencode(
-        {"url": f"{live_server.url}/embed/exercises/{slug}", **params}
+        {"url": f"{live_server.url}/embed/exercises/{slug}{card_query}", **params}
     )
     with urllib.request.urlopen(f"{live_server.url}/api/oembed?{query}") as answer:
         return json.load(answer)
@@ -176,14 +183,15 @@ def test_two_cards_on_another_origin_fit_before_and_after_a_font_change(
         assert before[0] > oembed(live_server, LONGEST, maxwidth=width)["height"]
 
 
+@pytest.mark.parametrize("language", ["en", "es", "de"])
 @pytest.mark.parametrize("layout", ["full", "compact"])
 def test_oembed_height_is_the_height_of_the_card_rendered_at_that_width(
-    new_page, live_server, seeded, other_origin, layout
+    new_page, live_server, translated, other_origin, layout, language
 ):
     widths = (320, 375, 480)
     slugs = (LONGEST, "glute-bridges", "hip-thrust")
     answers = [
-        oembed(live_server, slug, maxwidth=width, layout=layout)
+        oembed(live_server, slug, maxwidth=width, layout=layout, lang=language)
         for slug in slugs
         for width in widths
     ]
@@ -194,12 +202,13 @@ def test_oembed_height_is_the_height_of_the_card_rendered_at_that_width(
     eager = [snippet.replace('loading="lazy"', "") for snippet in snippets]
     page = new_page(DESKTOP)
 
-    page.goto(host_page(other_origin, f"widths-{layout}", eager))
+    page.goto(host_page(other_origin, f"widths-{layout}-{language}", eager))
 
     frames = card_frames(page)
     assert len(frames) == len(answers)
     for answer, (element, frame) in zip(answers, frames, strict=True):
         frame.wait_for_load_state("load")
+        assert frame.evaluate("document.documentElement.lang") == language
         box = element.bounding_box()
         assert box["width"] == answer["width"]
         assert box["height"] == answer["height"]
@@ -211,9 +220,45 @@ def test_oembed_height_is_the_height_of_the_card_rendered_at_that_width(
 def test_the_measured_heights_are_those_of_the_cards_as_they_render_now(
     chromium, seeded
 ):
-    slugs = list(Exercise.objects.order_by("slug").values_list("slug", flat=True))
+    # Every card in every language, as manage.py measure_cards measures them.
+    measured = measure_seeded_cards(chromium)
 
-    measured = measure_cards(chromium, slugs)
-
+    assert list(measured) == ["en", "es", "de"]
     # Else: manage.py measure_cards on the seeded content, and commit heights.json.
     assert measured == measured_heights()
+
+
+def test_a_spanish_card_shows_spanish_text_and_fits_its_frame_on_a_phone(
+    new_page, live_server, translated, other_origin, screenshot
+):
+    answer = oembed(live_server, LONGEST, "?lang=es", maxwidth=PHONE["width"])
+    host_url = host_page(other_origin, "spanish-card", [answer["html"]])
+    page = new_page(PHONE)
+
+    page.goto(host_url)
+
+    [element] = frame_elements(page)
+    element.scroll_into_view_if_needed()
+    frame = element.content_frame()
+    height = assert_card_fits(page, element, frame)
+    spanish = edition("es")["exercises"][LONGEST]
+    assert frame.evaluate("document.documentElement.lang") == "es"
+    assert frame.locator("h1").inner_text() == spanish["name"]
+    assert frame.locator("ol.steps li").all_inner_texts() == [
+        " ".join(step.split()) for step in spanish["steps"]
+    ]
+    assert frame.locator("h2").first.inner_text().lower() == "material"
+    # The diagram, loaded from the card's own origin, is the Spanish one.
+    diagram = frame.locator("img.diagram")
+    assert diagram.evaluate("image => image.complete && image.naturalWidth > 0")
+    assert diagram.get_attribute("src").endswith("diagram.svg?lang=es")
+    src = diagram.get_attribute("src")
+    with urllib.request.urlopen(urllib.parse.urljoin(frame.url, src)) as image:
+        svg = image.read().decode()
+    assert 'lang="es"' in svg
+    assert f"Músculos trabajados: {spanish['name']}</title>" in svg
+    # The frame is as tall as the card reported (the host script fitted it), and
+    # that is the Spanish card: taller than oEmbed's Spanish height at 375 pixels,
+    # as the frame is narrower than that on the phone's page.
+    assert height >= answer["height"]
+    shoot_page(page, screenshot, "embed-fit-spanish-375px")
