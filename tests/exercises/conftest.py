@@ -1,26 +1,21 @@
 """Fixtures of the exercises app's tests: the seed in every language."""
 
+from pathlib import Path
+
 import pytest
-from django.core.management import call_command
+import yaml
+from django.conf import settings
 
-from exercises.embed.editions import editions_fill
-from hipext.content.seeding import content_seed
+from hipext.content.editions import edition_file
 
 
-@pytest.fixture(scope="module")
-def _translated_module(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
-        content_seed()
-        editions_fill()
-    yield
-    with django_db_blocker.unblock():
-        call_command("flush", interactive=False, verbosity=0)
+def edition(language):
+    """The seed's edition of ``language`` as its YAML file holds it."""
+    path = Path(settings.BASE_DIR) / "fixtures" / edition_file(language)
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
 
 
 @pytest.fixture
-def translated(_translated_module, db):
-    """The seed with its Spanish and German texts, loaded once per module.
-
-    The seed does not load its editions yet: exercises.embed.editions fills what the
-    cards and diagrams show from fixtures/translations.
-    """
+def translated(seeded_content):
+    """The seed, with its Spanish and German editions, loaded once per module."""
+    return seeded_content

@@ -10,8 +10,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from exercises.embed.editions import edition, editions_fill
-from exercises.models import Exercise
+from tests.exercises.conftest import edition
 
 CARD = "/embed/exercises/glute-bridges"
 CARD_URL = "http://testserver" + CARD
@@ -306,18 +305,3 @@ def test_diagram_takes_as_many_queries_in_every_language(
     for language in ("es", "de"):
         with django_assert_num_queries(3):
             client.get(DIAGRAM, {"lang": language})
-
-
-# The editions' loader --------------------------------------------------------------
-
-
-def test_filling_the_editions_again_changes_nothing_and_keeps_an_editors_text(
-    translated,
-):
-    exercise = Exercise.objects.get(slug="glute-bridges")
-    exercise.name_es = "Puente (editado)"
-    exercise.save(update_fields=["name_es"])
-
-    assert editions_fill() == 0
-    exercise.refresh_from_db()
-    assert exercise.name_es == "Puente (editado)"

@@ -129,8 +129,8 @@ def test_diagram_title_legend_and_labels_follow_the_language(seeded_content):
     assert '<title id="diagram-glute-bridges-title">Muscles worked: Glute bridges' in (
         english
     )
-    assert "Músculos trabajados: Glute bridges</title>" in spanish
-    assert "Beanspruchte Muskeln: Glute bridges</title>" in german
+    assert "Músculos trabajados: Puente de glúteos</title>" in spanish
+    assert "Beanspruchte Muskeln: Glute Bridge</title>" in german
     assert 'aria-label="Leyenda"' in spanish
     assert 'aria-label="Legende"' in german
     assert 'aria-label="Vista posterior"' in spanish
@@ -173,9 +173,9 @@ def test_card_headings_and_html_lang_follow_the_language(client, seeded_content)
     ]
     assert '<span class="badge">Einsteiger</span> · Rückenlage' in german
     assert "2–3 series de 8–12 repeticiones" in spanish
-    assert "(opcional)</span> – o Loop mini-band" in spanish
+    assert "(opcional)</span> – o Minibanda" in spanish
     assert "· Steigerung (schwerer)" in german
-    assert 'alt="Músculos que trabaja Glute bridges"' in spanish
+    assert 'alt="Músculos que trabaja Puente de glúteos"' in spanish
     assert "<h3>Primär</h3>" in german
 
 
@@ -183,4 +183,4 @@ def test_oembed_title_follows_the_language(api_client, seeded_content):
     body = api_client.get(
         "/api/oembed", {"url": "http://testserver" + CARD, "lang": "de"}
     ).json()
-    assert 'title="Glute bridges – Übungskarte"' in body["html"]
+    assert 'title="Glute Bridge – Übungskarte"' in body["html"]

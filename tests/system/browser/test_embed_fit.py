@@ -13,9 +13,9 @@ import urllib.request
 
 import pytest
 
-from exercises.embed.editions import edition, editions_fill
 from exercises.embed.heights import measured_heights
 from exercises.embed.measure import measure_seeded_cards
+from tests.exercises.conftest import edition
 
 from .conftest import DESKTOP, PHONE
 
@@ -27,8 +27,8 @@ CARD_HEIGHT_JS = "Math.ceil(document.documentElement.getBoundingClientRect().hei
 
 @pytest.fixture
 def translated(seeded):
-    """The seed with the Spanish and German texts of its cards (not seeded yet)."""
-    editions_fill()
+    """The seed, with its Spanish and German editions."""
+    return seeded
 
 
 def oembed(live_server, slug, card_query="", **params):
