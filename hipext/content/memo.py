@@ -1,0 +1,52 @@
+"""Values derived from published content, kept in this process for one content version.
+
+Some reads derive the same small value from the content on every request: the valid
+slugs of a filter, for instance. The value changes only when the content does, so each
+process keeps it for the content version it was read at (this process's copy,
+``content_state()``, which sees an edit made anywhere within its bound, 1 s) and reads
+it again after the next change. The key holds the active language too, so a value that
+holds words of one language is never served in another.
+
+A transaction that has changed content and not committed computes its values afresh
+and keeps none: its version number may be rolled back and then taken by another
+transaction for other content.
+"""
+
+import threading
+
+from django.db import DEFAULT_DB_ALIAS
+from django.utils.translation import get_language
+
+from .version import content_changed_uncommitted, content_state
+
+_lock = threading.Lock()
+# (the content state, its number, its time) -> {key: value}; one generation at a time.
+_generation = None
+_values = {}
+
+
+def content_memo(key, compute, *, using=DEFAULT_DB_ALIAS):
+    """``compute()``, kept per process for this content version, language and database.
+
+    ``key`` names the value (hashable); ``compute`` must read only content (what a
+    content change bumps the version for).
+    """
+    global _generation, _values
+    if content_changed_uncommitted(using=using):
+        return compute()
+    state = content_state()
+    # The state object itself too (compared by identity): a new copy (tests, a
+    # restore) starts afresh even if its number is one seen before.
+    generation = (state, state.number, state.changed_at)
+    full_key = (key, get_language(), using)
+    with _lock:
+        if _generation != generation:
+            _generation, _values = generation, {}
+        values = _values
+        if full_key in values:
+            return values[full_key]
+    value = compute()
+    with _lock:
+        if _generation == generation:
+            values[full_key] = value
+    return value
