@@ -1,32 +1,48 @@
 """The pagination count cache: a list's total, kept per filter and content version."""
 
 from django.conf import settings
+from django.utils.translation import get_language
 
 from hipext.http.cachebreaker import cache_call
 
+from .publication import publication_token
 from .version import CACHE_ALIAS, content_state, key_digest
 
 COUNT_KEY_PREFIX = "hipext:api-count:"
 
 
-def cached_count(queryset):
+def cached_count(queryset, identity=None):
     """``queryset.count()``, kept in the cache for the content version it was taken at.
 
     A list's total is the one query whose cost grows with the catalogue (a COUNT of a
     filter reads every matching row), yet it changes only when the content does. The
-    key is the filter itself (the SQL and parameters selecting the rows' keys, without
-    ordering or the annotations ordering adds), so every page, page size and ordering
-    of one filter shares it.
+    key is the filter itself, so every page, page size and ordering of one filter
+    shares it: ``identity`` when the caller knows what selects the rows (the view and
+    its validated filter values: hipext.api.filtering), else the SQL and parameters
+    selecting the rows' keys, without ordering or the annotations ordering adds
+    (compiling it costs about as much as the rest of a list). Either way with the
+    release, the database, the active language, and the publication horizon (a
+    scheduled item that appears changes the rows, not the content version).
     """
     timeout = settings.API_COUNT_CACHE_TIMEOUT
     if timeout <= 0:
         return queryset.count()
-    try:
-        sql, params = queryset.order_by().values("pk").query.sql_with_params()
-    except Exception:  # EmptyResultSet and the like: let Django count (or not).
-        return queryset.count()
-    identity = repr((settings.API_CACHE_RELEASE, queryset.db, sql, params))
-    key = COUNT_KEY_PREFIX + key_digest(identity)
+    if identity is None:
+        try:
+            identity = queryset.order_by().values("pk").query.sql_with_params()
+        except Exception:  # EmptyResultSet and the like: let Django count (or not).
+            return queryset.count()
+    key = COUNT_KEY_PREFIX + key_digest(
+        repr(
+            (
+                settings.API_CACHE_RELEASE,
+                queryset.db,
+                get_language(),
+                publication_token(using=queryset.db),
+                identity,
+            )
+        )
+    )
     # The global version, not the list's own dependencies: a count is shared by every
     # process through the cache, and this process's log covers only its own lifetime.
     version = content_state().number
