@@ -14,10 +14,16 @@ transaction for other content.
 
 import threading
 
+from django.core.exceptions import EmptyResultSet
 from django.db import DEFAULT_DB_ALIAS
 from django.utils.translation import get_language
 
+from .publication import publication_token
 from .version import content_changed_uncommitted, content_state
+
+# Keys may come from requests (a filter's values): past this many values in one
+# version, the oldest are dropped.
+MAX_VALUES = 1024
 
 _lock = threading.Lock()
 # (the content state, its number, its time) -> {key: value}; one generation at a time.
@@ -48,5 +54,34 @@ def content_memo(key, compute, *, using=DEFAULT_DB_ALIAS):
     value = compute()
     with _lock:
         if _generation == generation:
+            if len(values) >= MAX_VALUES:
+                del values[next(iter(values))]
             values[full_key] = value
     return value
+
+
+def memo_query(key, build, *, using=DEFAULT_DB_ALIAS):
+    """The rows of the queryset ``build()`` makes, as model instances (a RawQuerySet).
+
+    Building a queryset with a few ``Exists`` and compiling it costs more than running
+    it: the SQL and parameters are kept per ``key`` (which must hold every value the
+    queryset is built from), content version, language and publication horizon (a
+    parameter of every published() filter), and run as raw SQL. ``build()`` must give
+    a queryset of model instances; its annotations become attributes as the ORM's do.
+    A queryset that can match no row is not compiled: ``build()`` itself is returned.
+    """
+
+    def compile_():
+        queryset = build()
+        try:
+            sql, params = queryset.query.get_compiler(using=using).as_sql()
+        except EmptyResultSet:  # no row can match: let the ORM say so
+            return None
+        return queryset.model, sql, params
+
+    token = publication_token(using=using)
+    compiled = content_memo(("query", token, key), compile_, using=using)
+    if compiled is None:
+        return build()
+    model, sql, params = compiled
+    return model._default_manager.db_manager(using).raw(sql, params)
