@@ -87,6 +87,14 @@ class FilterSet(django_filters.FilterSet):
                 queryset = method(queryset, filter_.field_name, value)
         return queryset
 
+    def ordering_identity(self):
+        """The used values of ``count_ignores``: with ``count_identity``, the page."""
+        return tuple(
+            (name, tuple(value) if isinstance(value, list) else value)
+            for name, value in self.cleaned_data.items()
+            if value not in EMPTY_VALUES and name in self.count_ignores
+        )
+
     def count_identity(self):
         """What rows this valid filter selects: its used values, ordering aside."""
         return tuple(
@@ -113,6 +121,24 @@ class FilterBackend(DjangoFilterBackend):
             queryset = filterset.qs
         request.count_identity = self._identity(request, view, filterset)
         return queryset
+
+    def list_shape(self, request, view):
+        """What a list's page is made from, once its filter is valid, without building
+        its queryset: ``request.count_identity`` and the ordering's values (a 400 for
+        an invalid filter, as ``filter_queryset`` gives); None if not ours to say."""
+        filterset_class = self.get_filterset_class(view)
+        if filterset_class is None:
+            filterset = None
+        elif issubclass(filterset_class, FilterSet):
+            filterset = filterset_class(request.query_params, request=request)
+            if not filterset.is_valid():
+                raise translate_validation(filterset.errors)
+        else:
+            return None
+        identity = self._identity(request, view, filterset)
+        request.count_identity = identity
+        ordering = () if filterset is None else filterset.ordering_identity()
+        return identity, ordering
 
     @staticmethod
     def _identity(request, view, filterset):

@@ -24,21 +24,28 @@ def cached_count(queryset, identity=None):
     release, the database, the active language, and the publication horizon (a
     scheduled item that appears changes the rows, not the content version).
     """
-    timeout = settings.API_COUNT_CACHE_TIMEOUT
-    if timeout <= 0:
-        return queryset.count()
     if identity is None:
+        if settings.API_COUNT_CACHE_TIMEOUT <= 0:
+            return queryset.count()
         try:
             identity = queryset.order_by().values("pk").query.sql_with_params()
         except Exception:  # EmptyResultSet and the like: let Django count (or not).
             return queryset.count()
+    return cached_total(identity, queryset.count, using=queryset.db)
+
+
+def cached_total(identity, count, *, using):
+    """``count()``, kept as ``cached_count`` keeps it, for rows ``identity`` names."""
+    timeout = settings.API_COUNT_CACHE_TIMEOUT
+    if timeout <= 0:
+        return count()
     key = COUNT_KEY_PREFIX + key_digest(
         repr(
             (
                 settings.API_CACHE_RELEASE,
-                queryset.db,
+                using,
                 get_language(),
-                publication_token(using=queryset.db),
+                publication_token(using=using),
                 identity,
             )
         )
@@ -48,10 +55,10 @@ def cached_count(queryset, identity=None):
     version = content_state().number
     found = cache_call(CACHE_ALIAS, lambda cache: cache.get_many([key]))
     if found is None:
-        return queryset.count()
+        return count()
     stored = found.get(key)
     if stored is not None and stored[0] == version:
         return stored[1]
-    count = queryset.count()
-    cache_call(CACHE_ALIAS, lambda cache: cache.set(key, (version, count), timeout))
-    return count
+    total = count()
+    cache_call(CACHE_ALIAS, lambda cache: cache.set(key, (version, total), timeout))
+    return total

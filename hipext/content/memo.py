@@ -15,7 +15,7 @@ transaction for other content.
 import threading
 
 from django.core.exceptions import EmptyResultSet
-from django.db import DEFAULT_DB_ALIAS
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.utils.translation import get_language
 
 from .publication import publication_token
@@ -60,16 +60,8 @@ def content_memo(key, compute, *, using=DEFAULT_DB_ALIAS):
     return value
 
 
-def memo_query(key, build, *, using=DEFAULT_DB_ALIAS):
-    """The rows of the queryset ``build()`` makes, as model instances (a RawQuerySet).
-
-    Building a queryset with a few ``Exists`` and compiling it costs more than running
-    it: the SQL and parameters are kept per ``key`` (which must hold every value the
-    queryset is built from), content version, language and publication horizon (a
-    parameter of every published() filter), and run as raw SQL. ``build()`` must give
-    a queryset of model instances; its annotations become attributes as the ORM's do.
-    A queryset that can match no row is not compiled: ``build()`` itself is returned.
-    """
+def _compiled(key, build, using):
+    """``(model, sql, params)`` of ``build()``, kept per key, or None if it matches nothing."""
 
     def compile_():
         queryset = build()
@@ -80,8 +72,36 @@ def memo_query(key, build, *, using=DEFAULT_DB_ALIAS):
         return queryset.model, sql, params
 
     token = publication_token(using=using)
-    compiled = content_memo(("query", token, key), compile_, using=using)
+    return content_memo(("query", token, key), compile_, using=using)
+
+
+def memo_query(key, build, *, using=DEFAULT_DB_ALIAS):
+    """The rows of the queryset ``build()`` makes, as model instances (a RawQuerySet).
+
+    Building a queryset with a few ``Exists`` and compiling it costs more than running
+    it: the SQL and parameters are kept per ``key`` (which must hold every value the
+    queryset is built from), content version, language and publication horizon (a
+    parameter of every published() filter), and run as raw SQL. ``build()`` must give
+    a queryset of model instances; its annotations become attributes as the ORM's do.
+    A queryset that can match no row is not compiled: ``build()`` itself is returned.
+    """
+    compiled = _compiled(key, build, using)
     if compiled is None:
         return build()
     model, sql, params = compiled
     return model._default_manager.db_manager(using).raw(sql, params)
+
+
+def memo_rows(key, build, *, using=DEFAULT_DB_ALIAS):
+    """The rows of ``build()``, a ``values_list()`` queryset, as a list of tuples.
+
+    As ``memo_query``, for columns that need no conversion from what the database
+    driver gives (numbers, text, bytes).
+    """
+    compiled = _compiled(key, build, using)
+    if compiled is None:
+        return list(build())
+    _, sql, params = compiled
+    with connections[using].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
