@@ -5,6 +5,7 @@ from django.utils.translation import get_language
 
 from hipext.http.cachebreaker import cache_call
 
+from .memo import content_memo
 from .publication import publication_token
 from .version import CACHE_ALIAS, content_state, key_digest
 
@@ -50,6 +51,14 @@ def cached_total(identity, count, *, using):
             )
         )
     )
+    # This process keeps a copy for the content version (hipext.content.memo): most
+    # lists then make no round trip for their total.
+    return content_memo(
+        ("count", key), lambda: _shared_total(key, count, timeout), using=using
+    )
+
+
+def _shared_total(key, count, timeout):
     # The global version, not the list's own dependencies: a count is shared by every
     # process through the cache, and this process's log covers only its own lifetime.
     version = content_state().number
