@@ -8,6 +8,7 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.utils.dateparse import parse_date, parse_datetime
 from rest_framework.exceptions import ValidationError
 
+from hipext.api.filtering import FilterSet
 from hipext.api.filters import CommaSeparatedFilter, StrictChoiceFilter, slug_choices
 
 from .models import (
@@ -76,7 +77,7 @@ class DateTimeOrDateFilter(django_filters.IsoDateTimeFilter):
     field_class = DateTimeOrDateField
 
 
-class ExerciseFilterSet(django_filters.FilterSet):
+class ExerciseFilterSet(FilterSet):
     equipment = CommaSeparatedFilter(
         method="filter_equipment",
         choices=slug_choices(Equipment.objects, NO_EQUIPMENT),
@@ -157,14 +158,15 @@ class ExerciseFilterSet(django_filters.FilterSet):
         ),
     )
 
+    # The order of the rows, not which rows: every ordering shares a filter's count.
+    count_ignores = ("ordering",)
+
     class Meta:
         model = Exercise
         fields = []
 
     def filter_queryset(self, queryset):
-        if self.form.cleaned_data.get("role") and not self.form.cleaned_data.get(
-            "muscle"
-        ):
+        if self.cleaned_data.get("role") and not self.cleaned_data.get("muscle"):
             raise ValidationError(
                 {
                     "role": [
@@ -191,7 +193,7 @@ class ExerciseFilterSet(django_filters.FilterSet):
         links = ExerciseMuscle.objects.filter(
             muscle_family_q(value), exercise=OuterRef("pk")
         )
-        role = self.form.cleaned_data.get("role")
+        role = self.cleaned_data.get("role")
         if role:
             links = links.filter(role=role)
         return queryset.filter(Exists(links))
@@ -225,7 +227,7 @@ class ExerciseFilterSet(django_filters.FilterSet):
         return queryset.annotate(difficulty_rank=difficulty_rank()).order_by(*keys)
 
 
-class MuscleFilterSet(django_filters.FilterSet):
+class MuscleFilterSet(FilterSet):
     group = CommaSeparatedFilter(
         method="filter_group",
         choices=slug_choices(Muscle.objects, "none"),

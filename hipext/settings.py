@@ -169,7 +169,7 @@ STATIC_ROOT = os.environ.get("DJANGO_STATIC_ROOT") or BASE_DIR / "staticfiles"
 REST_FRAMEWORK = {
     # The schema documents every operation's problem-details errors (hipext/api/schema.py).
     "DEFAULT_SCHEMA_CLASS": "hipext.api.schema.AutoSchema",
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_FILTER_BACKENDS": ["hipext.api.filtering.FilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "hipext.api.pagination.PageNumberPagination",
     "EXCEPTION_HANDLER": "hipext.api.problems.problem_exception_handler",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],

@@ -24,6 +24,7 @@ from exercises.selectors import (
     muscle_links_prefetch,
 )
 from hipext.content.languages import active_language
+from hipext.content.memo import memo_query
 from hipext.models import Document
 
 from .models import (
@@ -198,48 +199,43 @@ def routine_suggest(
     muscles = sorted(set(muscle))
     levels = Difficulty.up_to(difficulty)
 
-    exercises = Exercise.objects.published()
-    doable = (
-        exercises_doable_with(exercises, gear)
-        if gear
-        else exercises_needing_no_equipment(exercises)
-    )
-    fitting = doable.filter(difficulty__in=levels)
-    wanted = fitting
-    if muscles:
-        works = ExerciseMuscle.objects.filter(exercise=OuterRef("pk")).filter(
-            muscle_family_q(muscles)
-        )
-        wanted = fitting.filter(Exists(works))
+    doable, fitting, wanted = _qualifying(gear, levels, muscles)
     if seed is None:
         # The database ranks them and returns only ``count``, whatever the catalogue's
-        # size (fewer only when fewer qualify).
-        ranked = wanted.annotate(difficulty_rank=difficulty_rank()).order_by(
-            "-difficulty_rank", "name", "slug"
-        )
-        if documents:
-            # In the same query: the chosen exercises' documents.
-            ranked = ranked.annotate(
-                document_body=Subquery(
-                    Document.objects.filter(
-                        kind=EXERCISE_DOCUMENT_KIND,
-                        language=active_language(),
-                        object_id=OuterRef("pk"),
-                    ).values("body")
-                )
+        # size (fewer only when fewer qualify); the query is compiled once per
+        # request shape and content version (hipext.content.memo).
+        def ranked():
+            ranked = (
+                wanted()
+                .annotate(difficulty_rank=difficulty_rank())
+                .order_by("-difficulty_rank", "name", "slug")
             )
-        chosen = list(ranked[:count])
+            if documents:
+                # In the same query: the chosen exercises' documents.
+                ranked = ranked.annotate(
+                    document_body=Subquery(
+                        Document.objects.filter(
+                            kind=EXERCISE_DOCUMENT_KIND,
+                            language=active_language(),
+                            object_id=OuterRef("pk"),
+                        ).values("body")
+                    )
+                )
+            return ranked[:count]
+
+        key = ("routine_suggest", tuple(gear), tuple(levels), tuple(muscles), count)
+        chosen = list(memo_query((*key, documents), ranked))
         found = len(chosen)
     else:
         # The seeded choice runs over every qualifying exercise in a stable order.
         candidates = sorted(
-            wanted, key=lambda e: (-Difficulty.rank(e.difficulty), e.name, e.slug)
+            wanted(), key=lambda e: (-Difficulty.rank(e.difficulty), e.name, e.slug)
         )
         found = len(candidates)
         picked = set(random.Random(seed).sample(range(found), min(count, found)))
         chosen = [e for index, e in enumerate(candidates) if index in picked]
     if found < count:
-        raise _unmet(doable, fitting, found, gear, difficulty, muscles, count)
+        raise _unmet(doable(), fitting(), found, gear, difficulty, muscles, count)
     chosen.sort(key=easiest_first)
     parsed = _documents_of(chosen, annotated=seed is None) if documents else None
     if parsed is None:
@@ -270,6 +266,30 @@ def routine_suggest(
         },
         documents=parsed,
     )
+
+
+def _qualifying(gear, levels, muscles):
+    """Makers of the querysets of the exercises doable with ``gear``, of those at
+    ``levels``, and of those working ``muscles`` too: built only when used."""
+
+    def doable():
+        exercises = Exercise.objects.published()
+        if gear:
+            return exercises_doable_with(exercises, gear)
+        return exercises_needing_no_equipment(exercises)
+
+    def fitting():
+        return doable().filter(difficulty__in=levels)
+
+    def wanted():
+        if not muscles:
+            return fitting()
+        works = ExerciseMuscle.objects.filter(exercise=OuterRef("pk")).filter(
+            muscle_family_q(muscles)
+        )
+        return fitting().filter(Exists(works))
+
+    return doable, fitting, wanted
 
 
 def _documents_of(exercises, *, annotated):

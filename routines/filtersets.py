@@ -5,6 +5,7 @@ from django.db.models import Exists, OuterRef, Q
 
 from exercises.models import Difficulty, Equipment, ExerciseMuscle, Muscle
 from exercises.selectors import NO_EQUIPMENT, equipment_on_hand, muscle_family_q
+from hipext.api.filtering import FilterSet
 from hipext.api.filters import CommaSeparatedFilter, StrictChoiceFilter, slug_choices
 
 from .models import Routine, RoutineItem
@@ -17,7 +18,7 @@ MUSCLE_HELP = (
 )
 
 
-class RoutineFilterSet(django_filters.FilterSet):
+class RoutineFilterSet(FilterSet):
     difficulty = CommaSeparatedFilter(
         choices=Difficulty.choices, help_text="Any of these levels."
     )

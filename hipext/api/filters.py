@@ -7,6 +7,8 @@ fields of ``queryfields.py``.
 import django_filters
 from django import forms
 
+from hipext.content.memo import content_memo
+
 from .params import choice_values, comma_list, query_values, require_known
 
 
@@ -78,9 +80,17 @@ class StrictChoiceFilter(django_filters.ChoiceFilter):
 
 
 def slug_choices(queryset, *extra):
-    """A callable giving the slugs of ``queryset`` (plus ``extra`` values such as "none")."""
+    """A callable giving the slugs of ``queryset`` (plus ``extra`` values such as "none").
+
+    Read once per content version in each process (hipext.content.memo) rather than
+    on every request that filters on them. The list is shared: callers must not
+    change it.
+    """
+
+    def read():
+        return [*queryset.order_by("slug").values_list("slug", flat=True), *extra]
 
     def choices():
-        return [*queryset.order_by("slug").values_list("slug", flat=True), *extra]
+        return content_memo(choices, read, using=queryset.db)
 
     return choices

@@ -26,12 +26,20 @@ def _positive_integer(raw):
 
 
 class CachedCountPaginator(Paginator):
-    """Django's paginator, with the total kept per content version (``cached_count``)."""
+    """Django's paginator, with the total kept per content version (``cached_count``).
+
+    ``count_identity``: what selects the rows, as the filter backend noted it
+    (hipext.api.filtering), or None to key the total on the queryset's SQL.
+    """
+
+    def __init__(self, *args, count_identity=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.count_identity = count_identity
 
     @cached_property
     def count(self):
         if isinstance(self.object_list, QuerySet):
-            return cached_count(self.object_list)
+            return cached_count(self.object_list, self.count_identity)
         return super().count
 
 
@@ -43,7 +51,6 @@ class PageNumberPagination(pagination.PageNumberPagination):
     by the default; a page past the last one is a 404.
     """
 
-    django_paginator_class = CachedCountPaginator
     page_size = 20
     page_size_query_param = "page_size"
     max_page_size = 100
@@ -66,6 +73,15 @@ class PageNumberPagination(pagination.PageNumberPagination):
                 }
             )
         return size
+
+    def django_paginator_class(self, object_list, per_page):
+        # DRF makes its paginator by calling this attribute (usually a class): ours,
+        # told what the filter backend noted the rows are.
+        return CachedCountPaginator(
+            object_list,
+            per_page,
+            count_identity=getattr(self.request, "count_identity", None),
+        )
 
     def paginate_queryset(self, queryset, request, view=None):
         raw = request.query_params.get(self.page_query_param, "")

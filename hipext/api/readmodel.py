@@ -19,15 +19,19 @@ from django.db.models import OuterRef, Q, Subquery
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
+from hipext.content.counts import cached_total
 from hipext.content.documents import (
     PLACEHOLDER_BASE,
     document_body_for,
     document_kind,
 )
 from hipext.content.languages import LANG_PARAM, active_language
+from hipext.content.memo import memo_rows
 from hipext.content.publication import publication_schedule
 from hipext.content.publishing import documents_flush, documents_pending
 from hipext.models import Document
+
+from .filtering import FilterBackend
 
 
 class _RenderedBody:
@@ -58,6 +62,36 @@ class DocumentResponse(Response):
             self.accepted_renderer, self.document_body
         )
         return super().rendered_content
+
+
+class _ListRows:
+    """A list's rows as the paginator reads them (``count()`` and one slice), answered
+    without building the filtered queryset once this process has run that filter.
+
+    ``shape`` (the view, its valid filter values and ordering: hipext.api.filtering)
+    says which rows; the total is the count cache's, the page's SQL is kept per shape
+    and slice (hipext.content.memo), and ``build()`` makes the queryset when either
+    is missing.
+    """
+
+    def __init__(self, build, shape, *, using):
+        self.build = build
+        self.shape = shape
+        self.using = using
+
+    def count(self):
+        return cached_total(
+            self.shape[0], lambda: self.build().count(), using=self.using
+        )
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            raise TypeError("a list's rows are read a page at a time")
+        return memo_rows(
+            ("list-page", self.shape, index.start, index.stop),
+            lambda: self.build()[index],
+            using=self.using,
+        )
 
 
 class DocumentReadMixin:
@@ -103,22 +137,35 @@ class DocumentReadMixin:
                 return DocumentResponse(document_body_for(request, body), dependencies)
         return super().retrieve(request, *args, **kwargs)
 
+    def _list_rows(self, request):
+        """The list's ``(pk, document body)`` rows, for the paginator to count and slice."""
+
+        def build():
+            # The ids come from get_queryset(), which keeps only what apps see now.
+            documents = Document.objects.filter(
+                kind=self.document_kind,
+                language=active_language(),
+                object_id=OuterRef("pk"),
+            ).values("body")
+            return (
+                self.filter_queryset(self.get_queryset())
+                .prefetch_related(None)
+                .annotate(document_body=Subquery(documents))
+                .values_list("pk", "document_body")
+            )
+
+        backends = self.filter_backends
+        if len(backends) != 1 or not issubclass(backends[0], FilterBackend):
+            return build()
+        shape = backends[0]().list_shape(request, self)
+        if shape is None:
+            return build()
+        return _ListRows(build, shape, using=self.queryset.db)
+
     def list(self, request, *args, **kwargs):
         if not self._documents_answer(request, detail=False):
             return super().list(request, *args, **kwargs)
-        # The ids come from get_queryset(), which keeps only what apps see now.
-        documents = Document.objects.filter(
-            kind=self.document_kind,
-            language=active_language(),
-            object_id=OuterRef("pk"),
-        ).values("body")
-        rows = (
-            self.filter_queryset(self.get_queryset())
-            .prefetch_related(None)
-            .annotate(document_body=Subquery(documents))
-            .values_list("pk", "document_body")
-        )
-        page = self.paginate_queryset(rows)
+        page = self.paginate_queryset(self._list_rows(request))
         if page is None or any(body is None for _, body in page):
             # Not paginated, or an object without its document: the serializers.
             return super().list(request, *args, **kwargs)

@@ -319,6 +319,20 @@ def content_changed(*, using=DEFAULT_DB_ALIAS):
         transaction.on_commit(publish, using=using)
 
 
+def content_changed_uncommitted(*, using=DEFAULT_DB_ALIAS):
+    """Whether this connection's open transaction changed content not yet committed.
+
+    Such a transaction sees a version number that it may yet roll back, and that
+    another transaction may then take for other content: what it derives from the
+    content must not be kept under that number (hipext.content.memo).
+    """
+    connection = connections[using]
+    publish = connection.__dict__.get("_hipext_version_publish")
+    return publish is not None and any(
+        entry[1] is publish for entry in connection.run_on_commit
+    )
+
+
 def _on_content_saved_or_deleted(sender, using, **kwargs):
     content_changed(using=using)
 
