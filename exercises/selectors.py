@@ -193,9 +193,10 @@ def _ranked_matches(queryset, text, language):
     """PostgreSQL's full-text matches, annotated with their rank.
 
     Document and query both go through ``unaccent`` (the extension a migration
-    enables), so "gluteo" finds "glúteos" and "glúteo" finds "gluteos". A text
-    still in English is stemmed as the requested language, so it is found by its
-    words as written.
+    enables). The Spanish and German stemmers fold their own vowels' accents
+    ("gluteo" finds "glúteos"); unaccent does it for every letter and configuration
+    ("anadir" finds "añadir", "brídge" finds "bridge"). A text still in English is
+    stemmed as the requested language, so it is found by its words as written.
     """
     config = search_config(language)
 
