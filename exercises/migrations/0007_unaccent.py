@@ -6,6 +6,14 @@ from django.contrib.postgres.operations import UnaccentExtension
 from django.db import migrations
 
 
+class PostgreSQLUnaccentExtension(UnaccentExtension):
+    """UnaccentExtension, whose reverse looks the extension up on any database."""
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "postgresql":
+            super().database_backwards(app_label, schema_editor, from_state, to_state)
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -13,5 +21,5 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        UnaccentExtension(),
+        PostgreSQLUnaccentExtension(),
     ]
