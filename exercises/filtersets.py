@@ -129,9 +129,11 @@ class ExerciseFilterSet(FilterSet):
         method="filter_search",
         max_length=200,
         help_text=(
-            "Words to find in names, aliases, summary and steps. Ranked full-text "
-            "search (results best first unless `ordering` is given) on PostgreSQL; "
-            "every word as a substring on SQLite."
+            "Words to find in names, aliases, summary and steps, in the response's "
+            "language (English where a text is not translated). Ranked full-text "
+            "search (results best first unless `ordering` is given) on PostgreSQL, "
+            "with that language's stemming, accents ignored; every word as a "
+            "substring on SQLite, accents as typed."
         ),
     )
     updated_since = DateTimeOrDateFilter(

@@ -1,6 +1,10 @@
 """Exercise queries shared by the exercise API, routines and the routine builder."""
 
+from functools import reduce
+from operator import or_
+
 from django.contrib.postgres.aggregates import StringAgg
+from django.contrib.postgres.lookups import Unaccent
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connections
 from django.db.models import (
@@ -17,7 +21,9 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
+from django.db.models.lookups import IContains
 
+from hipext.content.languages import active_language, search_config, translated_text
 from hipext.content.publication import Publication
 
 from .models import (
@@ -143,52 +149,81 @@ def muscle_family_q(slugs, path="muscle"):
     )
 
 
-def exercises_matching(queryset, text):
+# The texts a search reads, by weight in PostgreSQL's ranking: names and aliases
+# above the summary, the summary above the steps.
+SEARCHED_NAMES = ("name", "aliases", "editorial_aliases")
+SEARCHED_SUMMARY = "summary"
+
+
+def exercises_matching(queryset, text, language=None):
     """Exercises matching ``text`` in their names, aliases, summary or steps, best first.
 
-    PostgreSQL ranks a full-text search (English stemming, web-search syntax, names
-    and aliases weighted above the summary, then the steps). Other databases get a
-    portable fallback: every word must appear somewhere, ordered by name. Either way
-    it is one query (the steps are a subquery, not a join).
+    Each text is read in ``language`` (the active one by default), or in English
+    where it is not translated. PostgreSQL ranks a full-text search (that language's
+    stemming and stop words, web-search syntax, accents ignored); other databases get
+    a portable fallback: every word must appear somewhere, as typed, ordered by name.
+    Either way it is one query (the steps are a subquery, not a join).
     """
     words = text.split()
     if not words:
         return queryset
+    language = language or active_language()
+    name = translated_text("name", language)
     if connections[queryset.db].vendor == "postgresql":
-        steps = (
-            ExerciseStep.objects.filter(exercise=OuterRef("pk"))
-            .order_by()
-            .values("exercise")
-            .annotate(text=StringAgg("text", delimiter=" "))
-            .values("text")
-        )
-        vector = (
-            SearchVector(
-                "name", "aliases", "editorial_aliases", weight="A", config="english"
-            )
-            + SearchVector("summary", weight="B", config="english")
-            + SearchVector(
-                Coalesce(Subquery(steps), Value(""), output_field=TextField()),
-                weight="C",
-                config="english",
-            )
-        )
-        query = SearchQuery(text, search_type="websearch", config="english")
-        return (
-            queryset.annotate(search=vector, search_rank=SearchRank(vector, query))
-            .filter(search=query)
-            .order_by("-search_rank", "name")
-        )
+        return _ranked_matches(queryset, text, language).order_by("-search_rank", name)
     for word in words:
-        queryset = queryset.filter(
-            Q(name__icontains=word)
-            | Q(aliases__icontains=word)
-            | Q(editorial_aliases__icontains=word)
-            | Q(summary__icontains=word)
-            | Exists(
-                ExerciseStep.objects.filter(
-                    exercise=OuterRef("pk"), text__icontains=word
-                )
-            )
+        in_steps = ExerciseStep.objects.filter(
+            IContains(translated_text("text", language), word),
+            exercise=OuterRef("pk"),
         )
-    return queryset.order_by("name")
+        queryset = queryset.filter(
+            reduce(
+                or_,
+                (
+                    IContains(translated_text(field, language), word)
+                    for field in (*SEARCHED_NAMES, SEARCHED_SUMMARY)
+                ),
+            )
+            | Exists(in_steps)
+        )
+    return queryset.order_by(name)
+
+
+def _ranked_matches(queryset, text, language):
+    """PostgreSQL's full-text matches, annotated with their rank.
+
+    Document and query both go through ``unaccent`` (the extension a migration
+    enables). The Spanish and German stemmers fold their own vowels' accents
+    ("gluteo" finds "glúteos"); unaccent does it for every letter and configuration
+    ("anadir" finds "añadir", "brídge" finds "bridge"). A text still in English is
+    stemmed as the requested language, so it is found by its words as written.
+    """
+    config = search_config(language)
+
+    def document(*texts, weight):
+        return SearchVector(
+            *(Unaccent(text) for text in texts), weight=weight, config=config
+        )
+
+    steps = (
+        ExerciseStep.objects.filter(exercise=OuterRef("pk"))
+        .order_by()
+        .values("exercise")
+        .annotate(
+            steps_text=StringAgg(translated_text("text", language), delimiter=" ")
+        )
+        .values("steps_text")
+    )
+    vector = (
+        document(
+            *(translated_text(field, language) for field in SEARCHED_NAMES), weight="A"
+        )
+        + document(translated_text(SEARCHED_SUMMARY, language), weight="B")
+        + document(
+            Coalesce(Subquery(steps), Value(""), output_field=TextField()), weight="C"
+        )
+    )
+    query = SearchQuery(Unaccent(Value(text)), search_type="websearch", config=config)
+    return queryset.annotate(
+        search=vector, search_rank=SearchRank(vector, query)
+    ).filter(search=query)

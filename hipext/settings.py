@@ -158,6 +158,9 @@ LANGUAGE_CODE = "en"
 MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
 MODELTRANSLATION_LANGUAGES = tuple(code for code, _ in LANGUAGES)
 MODELTRANSLATION_FALLBACK_LANGUAGES = ("en",)
+# PostgreSQL's text search configuration of each language (stemming, stop words) for
+# the exercise search; a language missing here is searched with "simple" (no stemming).
+SEARCH_CONFIGS = {"en": "english", "es": "spanish", "de": "german"}
 TIME_ZONE = "UTC"
 USE_I18N = True
 LOCALE_PATHS = [BASE_DIR / "locale"]

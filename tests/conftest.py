@@ -1,8 +1,10 @@
 import os
 import socket
 import threading
+from importlib import import_module
 
 import pytest
+from django.contrib.postgres.operations import CreateExtension
 from django.core.management import call_command
 from django.db import connection
 from rest_framework.test import APIClient
@@ -54,6 +56,28 @@ def run_in_thread(target):
     thread = threading.Thread(target=run)
     thread.start()
     return thread, errors
+
+
+# Migrations that create PostgreSQL extensions (the search's unaccent).
+EXTENSION_MIGRATIONS = ["exercises.migrations.0007_unaccent"]
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database, with the PostgreSQL extensions the migrations create.
+
+    Tests build the tables from the models (``--no-migrations``), which leaves out
+    the migrations' other operations: their extensions are created here, by those
+    very operations, so the tests search as a migrated database does.
+    """
+    if connection.vendor == "postgresql":
+        with django_db_blocker.unblock(), connection.schema_editor() as editor:
+            for path in EXTENSION_MIGRATIONS:
+                for operation in import_module(path).Migration.operations:
+                    if isinstance(operation, CreateExtension):
+                        operation.database_forwards(
+                            path.split(".")[0], editor, None, None
+                        )
 
 
 @pytest.fixture

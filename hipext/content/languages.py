@@ -9,7 +9,8 @@ This module knows no app: it reads modeltranslation's registry.
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q, TextField, Value
+from django.db.models.functions import Coalesce, NullIf
 from django.utils import translation
 from modeltranslation.translator import NotRegistered, translator
 from modeltranslation.utils import build_localized_fieldname
@@ -111,3 +112,26 @@ def translation_coverage():
                 translated += found[f"{name}__{language}"]
             totals[language] = (texts, translated)
     return totals
+
+
+def translated_text(field, language=None):
+    """An expression of ``field``'s text in ``language`` (the active one by default),
+    or English where that is empty: reading the field, done in SQL.
+
+    ``field`` may span relations (``exercise__name``). Filters on a translated field
+    read the active language's column alone (modeltranslation rewrites ``name`` to
+    ``name_es``), which finds nothing where a text is not translated yet.
+    """
+    language = language or active_language()
+    source = F(build_localized_fieldname(field, source_language()))
+    if language == source_language():
+        return source
+    # Untranslated texts are NULL or "", depending on the field's empty value.
+    translated = NullIf(F(build_localized_fieldname(field, language)), Value(""))
+    # Each language's column has a field class of its own: say what the text is.
+    return Coalesce(translated, source, output_field=TextField())
+
+
+def search_config(language=None):
+    """PostgreSQL's text search configuration for ``language`` (the active one)."""
+    return settings.SEARCH_CONFIGS.get(language or active_language(), "simple")
