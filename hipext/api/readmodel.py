@@ -64,6 +64,10 @@ class DocumentResponse(Response):
         return super().rendered_content
 
 
+# A list's rows: the object's key and its document's body.
+LIST_ROW_FIELDS = ("pk", "document_body")
+
+
 class _ListRows:
     """A list's rows as the paginator reads them (``count()`` and one slice), answered
     without building the filtered queryset once this process has run that filter.
@@ -90,6 +94,7 @@ class _ListRows:
         return memo_rows(
             ("list-page", self.shape, index.start, index.stop),
             lambda: self.build()[index],
+            LIST_ROW_FIELDS,
             using=self.using,
         )
 
@@ -151,7 +156,7 @@ class DocumentReadMixin:
                 self.filter_queryset(self.get_queryset())
                 .prefetch_related(None)
                 .annotate(document_body=Subquery(documents))
-                .values_list("pk", "document_body")
+                .values_list(*LIST_ROW_FIELDS)
             )
 
         backends = self.filter_backends

@@ -61,7 +61,8 @@ def content_memo(key, compute, *, using=DEFAULT_DB_ALIAS):
 
 
 def _compiled(key, build, using):
-    """``(model, sql, params)`` of ``build()``, kept per key, or None if it matches nothing."""
+    """``(model, sql, params)`` of ``build()``, kept per key, or None if it matches
+    nothing."""
 
     def compile_():
         queryset = build()
@@ -92,8 +93,8 @@ def memo_query(key, build, *, using=DEFAULT_DB_ALIAS):
     return model._default_manager.db_manager(using).raw(sql, params)
 
 
-def memo_rows(key, build, *, using=DEFAULT_DB_ALIAS):
-    """The rows of ``build()``, a ``values_list()`` queryset, as a list of tuples.
+def memo_rows(key, build, fields, *, using=DEFAULT_DB_ALIAS):
+    """The rows of ``build()``, a ``values_list(*fields)`` queryset, as a list of tuples.
 
     As ``memo_query``, for columns that need no conversion from what the database
     driver gives (numbers, text, bytes).
@@ -104,4 +105,11 @@ def memo_rows(key, build, *, using=DEFAULT_DB_ALIAS):
     _, sql, params = compiled
     with connections[using].cursor() as cursor:
         cursor.execute(sql, params)
-        return cursor.fetchall()
+        rows = cursor.fetchall()
+        columns = [column[0] for column in cursor.description]
+    # The SQL may select the columns in another order than asked (an annotation
+    # first, where modeltranslation's values_list() reorders them): by their names.
+    if columns == list(fields):
+        return rows
+    order = [columns.index(name) for name in fields]
+    return [tuple(row[index] for index in order) for row in rows]
