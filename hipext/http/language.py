@@ -17,6 +17,7 @@ from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.translation.trans_real import parse_accept_lang_header
 
+from hipext.api.params import BLANK
 from hipext.api.problems import ProblemResponse
 from hipext.content.languages import LANG_PARAM, source_language
 from hipext.content.languages import content_languages as supported_languages
@@ -37,9 +38,14 @@ def language_from_param(values):
     if not values:
         return None
     supported = supported_languages()
+    # The messages every parameter gives (hipext.api.params), then the choices.
     if len(values) > 1:
         raise UnsupportedLanguage(
-            f"Give {LANG_PARAM} once, one of: {', '.join(supported)}."
+            f"Given more than once; {LANG_PARAM!r} takes one value."
+        )
+    if not values[0].strip(BLANK):
+        raise UnsupportedLanguage(
+            f"Must not be empty; leave {LANG_PARAM!r} out to not use it."
         )
     code = values[0].lower()
     if code not in supported:

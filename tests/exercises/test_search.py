@@ -1,7 +1,7 @@
 """The exercise search in the request's language: its texts, its stemming, no accents.
 
-The seed does not load the Spanish and German editions yet: each test writes the
-texts of fixtures/translations/ into the language columns. Expected slugs are read
+Each test starts from the seed without its Spanish and German search texts and
+writes those of fixtures/translations/ it needs into the language columns. Expected slugs are read
 from those texts (names, aliases, summary and steps), not from the search code.
 """
 
@@ -12,8 +12,8 @@ from django.db import connection
 from django.utils.translation import override
 
 from exercises.filtersets import ExerciseFilterSet
-from exercises.models import Exercise
-from hipext.content.publishing import documents_flushed
+from exercises.models import Exercise, ExerciseStep
+from hipext.content.publishing import documents_flushed, documents_note
 
 GLUTE_BRIDGES = "glute-bridges"
 HIP_THRUST = "hip-thrust"
@@ -36,6 +36,23 @@ sqlite_search = pytest.mark.skipif(
 )
 
 pytestmark = pytest.mark.usefixtures("seeded_content")
+
+SEARCHED = ("name", "aliases", "editorial_aliases", "summary")
+
+
+@pytest.fixture(autouse=True)
+def _untranslated(seeded_content):
+    """The seed's exercises without their Spanish and German searched texts (rolled
+    back after each test): each test translates what it searches."""
+    languages = ("es", "de")
+    with documents_flushed():
+        Exercise.objects.update(
+            **{f"{name}_{lang}": None for name in SEARCHED for lang in languages}
+        )
+        ExerciseStep.objects.update(**{f"text_{lang}": None for lang in languages})
+        documents_note(
+            {("exercise", pk) for pk in Exercise.objects.values_list("pk", flat=True)}
+        )
 
 
 def translate(language, *, leaving_out=()):

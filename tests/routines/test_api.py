@@ -113,7 +113,9 @@ def test_detail_gives_the_full_routine(api_client, seeded_content):
         "published_at",
         "created_at",
         "updated_at",
+        "translation",
     }
+    assert body["translation"] == {"language": "en", "fallback": []}
 
 
 def test_a_routine_item_without_override_shows_the_exercises_dose(

@@ -264,7 +264,8 @@ def test_the_comparison_shows_changed_fields_and_steps_word_by_word(seeded, admi
     steps = next(s for s in comparison.sections if s.title == "Exercise steps")
     kinds = [line.kind for line in steps.lines]
     assert kinds == ["equal", "changed", "equal", "removed"]
-    assert "Slowly.</ins>" in steps.lines[1].new
+    # The English text changed; the Spanish and German ones follow it on the line.
+    assert "<ins>Slowly. </ins>· text [es]: " in steps.lines[1].new
     muscles = next(s for s in comparison.sections if s.title == "Exercise muscles")
     assert not muscles.changed
     assert not revisions_compare(Exercise, exercise.pk, new, new).changed
