@@ -41,6 +41,7 @@ def test_routine_filters_are_documented(schema):
         "search",
         "page",
         "page_size",
+        "lang",
     }
     assert params["available"]["schema"]["type"] == "array"
     assert "`none`" in params["available"]["description"]
@@ -49,7 +50,14 @@ def test_routine_filters_are_documented(schema):
 
 def test_suggest_parameters_are_documented_with_their_rules(schema):
     params = _parameters(schema, "/api/routines/suggest")
-    assert set(params) == {"available", "difficulty", "muscle", "count", "seed"}
+    assert set(params) == {
+        "available",
+        "difficulty",
+        "muscle",
+        "count",
+        "seed",
+        "lang",
+    }
     assert params["available"]["required"] is True
     assert not params["muscle"].get("required", False)
     # The same array parameters as the lists take.

@@ -127,8 +127,14 @@ def test_editor_compares_two_revisions_and_reverts(
     page.click("#compare-button")
     page.wait_for_selector(".section-diff")
     steps = page.locator(".section-diff[data-section='Exercise steps']")
-    added = " ".join(steps.locator("tr.added td.new").all_inner_texts())
-    removed = " ".join(steps.locator("tr.removed td.old").all_inner_texts())
+    # A line holds a step's text in every language: a step whose English alone
+    # changed is a changed line, the step moved a removed and an added one.
+    added = " ".join(
+        steps.locator("tr.added td.new, tr.changed td.new").all_inner_texts()
+    )
+    removed = " ".join(
+        steps.locator("tr.removed td.old, tr.changed td.old").all_inner_texts()
+    )
     assert before[3] in added  # moved to the top
     assert before[3] in removed  # from the bottom
     assert "Press through your heels and lift." in added
