@@ -141,17 +141,25 @@ def test_a_localized_cards_script_is_the_one_its_policy_allows(
 
 
 @pytest.mark.parametrize(
-    "query",
-    ["lang=fr", "lang=es-MX", "lang=", "lang=es&lang=de", "layout=compact&lang=xx"],
+    ("query", "message"),
+    [
+        ("lang=fr", "en, es, de"),
+        ("lang=es-MX", "en, es, de"),
+        ("layout=compact&lang=xx", "en, es, de"),
+        ("lang=", "Must not be empty"),
+        ("lang=es&lang=de", "Given more than once"),
+    ],
 )
-def test_an_unsupported_language_on_a_card_is_a_400_problem(client, translated, query):
+def test_an_unsupported_language_on_a_card_is_a_400_problem(
+    client, translated, query, message
+):
     response = client.get(f"{CARD}?{query}")
 
     assert response.status_code == 400
     assert response["Content-Type"] == "application/problem+json"
     problem = response.json()
     assert list(problem["errors"]) == ["lang"]
-    assert "en, es, de" in problem["detail"]
+    assert message in problem["detail"]
     assert problem["instance"] == f"{CARD}?{query}"
 
 
