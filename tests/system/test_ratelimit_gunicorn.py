@@ -77,28 +77,39 @@ def window_start_awaited():
         time.sleep(left + 0.2)
 
 
+def next_window_awaited():
+    """Sleep into the next window: a fresh count."""
+    time.sleep(PERIOD - time.time() % PERIOD + 0.2)
+
+
 def test_limit_holds_across_two_workers_sharing_redis(server):
     window_start_awaited()
-    started = time.monotonic()
+    # Which worker accepts a connection is the kernel's choice: on a busy machine one
+    # may take a whole burst. The burst is tried again, in a fresh window, until both
+    # served some (the limit is checked on every try).
+    for _ in range(3):
+        started = time.monotonic()
+        # Concurrent, slightly slow requests so that both workers serve some.
+        with ThreadPoolExecutor(max_workers=6) as pool:
+            results = list(
+                pool.map(fetch, [f"{server}/api/test-ping?sleep=0.05"] * REQUESTS)
+            )
 
-    # Concurrent, slightly slow requests so that both workers serve some.
-    with ThreadPoolExecutor(max_workers=6) as pool:
-        results = list(
-            pool.map(fetch, [f"{server}/api/test-ping?sleep=0.05"] * REQUESTS)
-        )
-
-    assert time.monotonic() - started < 15
-    statuses = [status for status, _, _ in results]
-    assert statuses.count(200) == LIMIT
-    assert statuses.count(429) == REQUESTS - LIMIT
-    pids = {json.loads(body)["pid"] for status, _, body in results if status == 200}
+        assert time.monotonic() - started < 15
+        statuses = [status for status, _, _ in results]
+        assert statuses.count(200) == LIMIT
+        assert statuses.count(429) == REQUESTS - LIMIT
+        for status, headers, body in results:
+            assert headers["RateLimit-Limit"] == str(LIMIT)
+            if status == 429:
+                assert 1 <= int(headers["Retry-After"]) <= PERIOD
+                assert headers["Content-Type"] == "application/problem+json"
+                assert json.loads(body)["status"] == 429
+        pids = {json.loads(body)["pid"] for status, _, body in results if status == 200}
+        if len(pids) == 2:
+            break
+        next_window_awaited()
     assert len(pids) == 2, "both workers should have served requests"
-    for status, headers, body in results:
-        assert headers["RateLimit-Limit"] == str(LIMIT)
-        if status == 429:
-            assert 1 <= int(headers["Retry-After"]) <= PERIOD
-            assert headers["Content-Type"] == "application/problem+json"
-            assert json.loads(body)["status"] == 429
 
 
 def test_batched_reservations_never_exceed_the_limit_across_workers(batched_server):
