@@ -6,32 +6,17 @@ import base64
 import hashlib
 import re
 import xml.etree.ElementTree as ET
-from html.parser import HTMLParser
 
 import pytest
 
 from tests.exercises.conftest import edition
+from tests.exercises.test_embed import Elements
 
 CARD = "/embed/exercises/glute-bridges"
 CARD_URL = "http://testserver" + CARD
 DIAGRAM = "/api/exercises/glute-bridges/diagram.svg"
 SVG = "{http://www.w3.org/2000/svg}"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
-
-
-class Elements(HTMLParser):
-    """Every start tag of a document, with its attributes."""
-
-    def __init__(self, html):
-        super().__init__()
-        self.tags = []
-        self.feed(html)
-
-    def handle_starttag(self, tag, attrs):
-        self.tags.append((tag, dict(attrs)))
-
-    def all(self, tag):
-        return [attrs for name, attrs in self.tags if name == tag]
 
 
 def texts(html, tag, css_class=None):
