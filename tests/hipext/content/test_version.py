@@ -171,7 +171,7 @@ def test_log_entries_are_numbered_in_the_order_their_transactions_commit():
         try:
             with transaction.atomic():
                 documents_store(
-                    "exercise", [object_id], {object_id: ("x", b'{"slug": "x"}', None)}
+                    "exercise", [object_id], {object_id: ("x", {"en": b'{"slug": "x"}'}, None)}
                 )
                 if before_commit:
                     before_commit()
@@ -188,7 +188,7 @@ def test_log_entries_are_numbered_in_the_order_their_transactions_commit():
     second = threading.Thread(target=write, args=(10**9 + 2,))
     first.start()
     try:
-        assert first_logged.wait(5)
+        assert first_logged.wait(5), errors
         second.start()
         second.join(0.5)
         # Had it logged and committed meanwhile, a reader would now see its entry
