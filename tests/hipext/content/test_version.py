@@ -171,7 +171,9 @@ def test_log_entries_are_numbered_in_the_order_their_transactions_commit():
         try:
             with transaction.atomic():
                 documents_store(
-                    "exercise", [object_id], {object_id: ("x", {"en": b'{"slug": "x"}'}, None)}
+                    "exercise",
+                    [object_id],
+                    {object_id: ("x", {"en": b'{"slug": "x"}'}, None)},
                 )
                 if before_commit:
                     before_commit()
