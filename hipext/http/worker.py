@@ -9,6 +9,14 @@ once its request line, headers and body are all in memory. A request that has no
 arrived within ``GUNICORN_REQUEST_TIMEOUT`` seconds is dropped; headers over 64 KiB
 get 431 and bodies over 4 MiB get 413, so buffering stays bounded per connection.
 TLS and HTTP/2 (not configured here) keep gthread's own path.
+
+It also accepts a new connection only while one of its threads is free. gthread
+accepts whatever the listening socket offers, so a busy worker takes connections its
+threads cannot serve yet while another worker idles; with kept-alive connections (a
+load balancer's, or an app's) that lasts for the connections' whole life. A worker
+whose threads are all busy leaves new connections in the kernel's queue for the
+others. Requests on connections it already holds still queue for its threads, and
+a request still arriving holds no thread, so slow clients cannot stop it accepting.
 """
 
 import contextlib
@@ -134,6 +142,26 @@ class BufferingThreadWorker(ThreadWorker):
         super().__init__(*args, **kwargs)
         # Connections whose request is arriving, oldest first (dicts keep order).
         self.arriving = {}
+        # Requests handed to the thread pool and not finished.
+        self.in_threads = 0
+
+    def set_accept_enabled(self, enabled):
+        """Accept only while a thread is free.
+
+        The run loop asks again on every turn while this differs from what it
+        wants, so accepting resumes on the turn after a thread finishes.
+        """
+        super().set_accept_enabled(enabled and self.in_threads < self.cfg.threads)
+
+    def _to_thread(self, conn):
+        self.in_threads += 1
+        if self.in_threads >= self.cfg.threads:
+            super().set_accept_enabled(False)
+        super().enqueue_req(conn)
+
+    def finish_request(self, conn, fs):
+        self.in_threads -= 1
+        super().finish_request(conn, fs)
 
     def _buffers(self, conn):
         return not self.cfg.is_ssl and not negotiation.prior_knowledge_allowed(
@@ -147,7 +175,7 @@ class BufferingThreadWorker(ThreadWorker):
         readable, pipelined bytes left after a response) goes through here.
         """
         if not self._buffers(conn):
-            super().enqueue_req(conn)
+            self._to_thread(conn)
             return
         left_over = conn.parser.unreader.take_buffered() if conn.parser else b""
         conn.arrival = Arrival(left_over)
@@ -186,7 +214,7 @@ class BufferingThreadWorker(ThreadWorker):
             self.poller.unregister(conn.sock)
         if state == READY:
             conn.data_ready = True
-            super().enqueue_req(conn)
+            self._to_thread(conn)
         else:
             self._refuse(conn, state)
         return True

@@ -3,6 +3,8 @@
 import hashlib
 import json
 import socket
+import subprocess
+import sys
 import time
 
 import pytest
@@ -15,7 +17,7 @@ from hipext.http.worker import (
     READY,
     Arrival,
 )
-from tests.servers import HOST, gunicorn, server_env
+from tests.servers import HOST, PROJECT_DIR, gunicorn, server_env
 
 GET = b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
 
@@ -155,3 +157,73 @@ class TestServing:
             assert server.get("/healthz").status == 200
             assert sock.recv(100) == b""
             assert time.monotonic() - started < 3
+
+
+@pytest.fixture(scope="module")
+def two_workers(tmp_path_factory):
+    """Two workers of one thread each, serving the probe views."""
+    database = tmp_path_factory.mktemp("workers") / "db.sqlite3"
+    env = server_env(
+        f"sqlite:///{database}", GUNICORN_ACCESS_LOG="", GUNICORN_THREADS="1"
+    )
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--no-input", "-v0"],
+        cwd=PROJECT_DIR,
+        env=env,
+        check=True,
+        timeout=60,
+    )
+    with gunicorn(env, workers=2) as running:
+        yield running
+
+
+class Client:
+    """One kept-alive connection to the server."""
+
+    def __init__(self, server):
+        self.sock = socket.create_connection((HOST, server.port), timeout=5)
+        self.reader = self.sock.makefile("rb")
+
+    def send_ping(self, sleep=0):
+        self.sock.sendall(
+            b"GET /api/test-ping?sleep=%s HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+            % str(sleep).encode()
+        )
+
+    def pid(self):
+        """The pid of the worker that answered the ping sent last."""
+        status, body = read_response(self.reader)
+        assert status == 200
+        return json.loads(body)["pid"]
+
+    def ping(self, sleep=0):
+        self.send_ping(sleep)
+        return self.pid()
+
+    def close(self):
+        self.reader.close()
+        self.sock.close()
+
+
+@pytest.mark.slow
+def test_a_worker_with_no_free_thread_leaves_new_connections_to_the_other(
+    two_workers,
+):
+    """gthread would accept them too and queue them behind its busy thread, for as
+    long as the connections live; here the idle worker takes every one."""
+    busy = Client(two_workers)
+    clients = []
+    try:
+        busy_pid = busy.ping()
+        busy.send_ping(sleep=0.5)
+        time.sleep(0.15)  # its one thread is asleep now
+        clients = [Client(two_workers) for _ in range(4)]
+        pids = [client.ping() for client in clients]
+        assert busy.pid() == busy_pid
+        # Kept alive, each connection stays with the worker that took it.
+        pids += [client.ping() for client in clients]
+    finally:
+        for client in [busy, *clients]:
+            client.close()
+    assert busy_pid not in pids
+    assert len(set(pids)) == 1
