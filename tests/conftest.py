@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.db import connection
 from rest_framework.test import APIClient
 
-from hipext.content.seeding import content_seed
+from tests import seedcopy
 
 
 def skip_unless(available, reason):
@@ -82,14 +82,15 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 @pytest.fixture
 def seeded(db):
-    """The real seed content from fixtures/, loaded into the test database."""
-    return content_seed()
+    """The real seed content from fixtures/, in the test database (a copy of the
+    session's first load: tests/seedcopy.py)."""
+    return seedcopy.seed()
 
 
 @pytest.fixture(scope="module")
 def _seeded_module(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
-        report = content_seed()
+        report = seedcopy.seed()
     yield report
     with django_db_blocker.unblock():
         call_command("flush", interactive=False, verbosity=0)
