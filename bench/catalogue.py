@@ -24,6 +24,7 @@ def build(count):
     from django.db import connection, transaction
 
     from exercises.models import Exercise
+    from hipext.content.languages import content_languages
     from hipext.content.version import content_changed
     from hipext.models import Document
 
@@ -38,8 +39,9 @@ def build(count):
         _fill(count)
     # bulk_create sends no signals: render the published documents as a release does
     # (rebuild_documents; a reused catalogue keeps them), and bump the content version
-    # by hand.
-    if Document.objects.filter(kind="exercise").count() != Exercise.objects.count():
+    # by hand. One document per exercise and language.
+    documents = Document.objects.filter(kind="exercise").count()
+    if documents != Exercise.objects.count() * len(content_languages()):
         call_command("rebuild_documents", verbosity=0)
     with transaction.atomic():
         content_changed()
