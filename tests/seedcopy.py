@@ -15,7 +15,9 @@ from django.apps import apps
 from django.core.management.color import no_style
 from django.db import connection, transaction
 
+from hipext.content.publication import schedule_forget
 from hipext.content.seeding import content_seed
+from hipext.content.version import content_state_forget
 
 # (every table's rows before, the report, {table: (columns, rows before, rows after)})
 _copy = None
@@ -27,6 +29,9 @@ def seed():
     before = _rows()
     if _copy is not None and before == _copy[0]:
         _write_after(_copy[2])
+        # As after a load: what this process kept of the content is read anew.
+        content_state_forget()
+        schedule_forget()
         return copy.deepcopy(_copy[1])
     report = content_seed()
     after = _rows()
