@@ -1,8 +1,6 @@
 """Rate limits hold across gunicorn workers that share Redis."""
 
 import json
-import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
@@ -12,7 +10,7 @@ import pytest
 import redis
 
 from tests.conftest import require_redis
-from tests.servers import PROJECT_DIR, gunicorn, server_env
+from tests.servers import gunicorn, manage, server_env
 
 REDIS_URL = "redis://127.0.0.1:6379/4"
 LIMIT = 10
@@ -56,13 +54,8 @@ def serving(tmp_path, limit):
     )
     # The API's middleware may read the database (content version, keys): give the
     # server a migrated one of its own.
-    subprocess.run(
-        [sys.executable, "manage.py", "migrate", "--no-input", "-v0"],
-        cwd=PROJECT_DIR,
-        env=env,
-        check=True,
-        timeout=60,
-    )
+    result = manage("migrate", "--no-input", "--verbosity", "0", env=env)
+    assert result.returncode == 0, result.stdout + result.stderr
     try:
         with gunicorn(env, workers=2) as running:
             yield running.base

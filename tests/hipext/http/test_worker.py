@@ -3,8 +3,6 @@
 import hashlib
 import json
 import socket
-import subprocess
-import sys
 import time
 
 import pytest
@@ -17,7 +15,7 @@ from hipext.http.worker import (
     READY,
     Arrival,
 )
-from tests.servers import HOST, PROJECT_DIR, gunicorn, server_env
+from tests.servers import HOST, gunicorn, manage, server_env
 
 GET = b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
 
@@ -166,13 +164,8 @@ def two_workers(tmp_path_factory):
     env = server_env(
         f"sqlite:///{database}", GUNICORN_ACCESS_LOG="", GUNICORN_THREADS="1"
     )
-    subprocess.run(
-        [sys.executable, "manage.py", "migrate", "--no-input", "-v0"],
-        cwd=PROJECT_DIR,
-        env=env,
-        check=True,
-        timeout=60,
-    )
+    result = manage("migrate", "--no-input", "--verbosity", "0", env=env)
+    assert result.returncode == 0, result.stdout + result.stderr
     with gunicorn(env, workers=2) as running:
         yield running
 
