@@ -377,6 +377,12 @@ API_CACHE_MAX_AGE = int(os.environ.get("API_CACHE_MAX_AGE", "60"))
 # Seconds a rendered response stays in the server-side cache (0 turns it off); a change
 # to what it shows makes it unusable anyway (README "HTTP caching").
 API_RESPONSE_CACHE_TIMEOUT = int(os.environ.get("API_RESPONSE_CACHE_TIMEOUT", "3600"))
+# Bytes of stored responses each process also keeps in its own memory, served with no
+# cache round trip (0 turns it off: every cached answer then reads the shared cache,
+# and with it the newest version any server has seen; README "HTTP caching").
+API_RESPONSE_MEMORY_BYTES = int(
+    os.environ.get("API_RESPONSE_MEMORY_BYTES", str(8 * 1024 * 1024))
+)
 # Responses of one path (its query strings and representations) kept per content
 # version: free-text parameters cannot fill the cache (0: no bound).
 API_RESPONSE_CACHE_VARIANTS = int(os.environ.get("API_RESPONSE_CACHE_VARIANTS", "1000"))

@@ -118,15 +118,18 @@ def _http_cache_cleared():
     from django.core.cache import caches
 
     from hipext.content.publication import schedule_forget
+    from hipext.content.sharedhead import shared_head_forget
     from hipext.content.version import content_state_forget
     from hipext.http import cachekeys
     from hipext.http.cachebreaker import breakers_reset
-    from hipext.http.caching import local_validators
+    from hipext.http.caching import local_responses, local_validators
 
     breakers_reset()
     # The database goes back between tests; this process's copy must too.
     content_state_forget()
+    shared_head_forget()
     local_validators.clear()
+    local_responses.clear()
     # A test may override the renderers a path negotiates.
     cachekeys.negotiated_forget()
     for cache in caches.all():

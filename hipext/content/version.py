@@ -21,7 +21,10 @@ that reads a stored response reads the hint in the same round trip, rereading th
 at once when it is behind. So once one process has seen an edit, the others serving
 stored responses do too, and a client reading from several processes of a server does
 not go back to an older edit; the hint is only a shortcut (the copy is reread within
-the bound without it, and a wrong hint costs one reread).
+the bound without it, and a wrong hint costs one reread). The processes of one server
+also share the newest version any of them has seen in memory (hipext.content.sharedhead),
+read on every use of the copy: responses a process answers from its own memory, with
+no round trip, never go back to an older edit than a sibling process served.
 
 The log can be read by sequence number because its entries are written in the order
 their transactions commit: a transaction bumps the version row (and so holds its lock
@@ -49,6 +52,7 @@ from hipext.http.cachebreaker import cache_call
 from hipext.models import ALL_FIELDS, ContentVersion, DocumentChange, Edition
 
 from .apps import content_models, content_through_models
+from .sharedhead import shared_head, shared_head_publish
 
 CACHE_ALIAS = "default"
 HEAD_KEY = "hipext:content-head"
@@ -111,13 +115,15 @@ class ContentState:
     """
 
     def __init__(self):
+        # The bound counts from before the read: what committed after it may be missed.
+        started = time.monotonic()
         self.number, self.changed_at = content_version_row()
         self.seq = DocumentChange.objects.aggregate(seq=Max("seq"))["seq"] or 0
         # Log entries at or before it are not kept: a response older is not trusted.
         self.start_seq = self.seq
         self.documents = {}  # (kind, object_id) -> seq of its last change
         self.fields = {}  # (kind, field) -> seq of the last change touching it
-        self.read_at = time.monotonic()
+        self.read_at = started
         # Changes this process made (counted) and how many of them the copy has read.
         self.marks = self.read_marks = 0
         # The newest hint this copy was reread for (hipext.http.caching).
@@ -125,6 +131,7 @@ class ContentState:
 
     def refresh(self):
         """Read what changed since the last read: one query, two if anything did."""
+        started = time.monotonic()
         number, changed_at = content_version_row()
         if number < self.number:
             # The database went back (a restore): start over.
@@ -142,7 +149,7 @@ class ContentState:
                 self.hinted = number
             # Published last: a response built meanwhile records the older number.
             self.number, self.changed_at = number, changed_at
-        self.read_at = time.monotonic()
+        self.read_at = started
 
     def _note(self, seq, kind, object_id, changed_fields):
         self.documents[(kind, object_id)] = seq
@@ -191,9 +198,13 @@ def _fresh(state):
 
 def content_state(hint=None):
     """This process's copy of the content state, reread if older than the bound, or
-    behind ``hint`` (a version number another process has seen: ``HEAD_KEY``)."""
+    behind ``hint`` (a version number another process has seen: ``HEAD_KEY``) or
+    behind the newest any process of this server has seen (hipext.content.sharedhead)."""
     global _state
     state = _state
+    board = shared_head()
+    if board and (hint is None or board > hint):
+        hint = board
     if _fresh(state) and (hint is None or hint <= state.hinted):
         return state
     # One thread reads; the others wait for it (a few milliseconds) rather than go on
@@ -201,6 +212,11 @@ def content_state(hint=None):
     with _state_lock:
         if _state is None:
             _state = ContentState()
+            # Before this process serves it: its siblings then do not go back.
+            shared_head_publish(_state.number)
+            if hint is not None:
+                # Read after the hint was: at least as new as what it announced.
+                _state.hinted = max(_state.hinted, hint)
         elif not _fresh(_state) or (hint is not None and hint > _state.hinted):
             # Other threads keep seeing the copy as out of date until it is reread.
             marks = _state.marks
@@ -260,6 +276,7 @@ def content_head_publish(number):
 
     The hint only moves forward: a process publishing late cannot hide a newer one.
     """
+    shared_head_publish(number)
     cache_call(CACHE_ALIAS, lambda cache: _head_store(cache, number))
 
 

@@ -16,11 +16,14 @@ depend on the code, not on the content):
   valid until one of those changes, which this process's copy of the content state
   tells without asking the database or the cache (hipext.content.version);
 - a matching ``If-None-Match`` gets 304 from the validators this process remembers,
-  before any view, cache or database work; otherwise the stored response is fetched
-  (one cache round trip, which also brings the newest version any process has seen,
-  so that a copy behind an edit another process has seen is reread first), and a
+  before any view, cache or database work; otherwise the stored response is taken
+  from this process's memory (``API_RESPONSE_MEMORY_BYTES``, no round trip), else
+  fetched (one cache round trip, which also brings the newest version any process has
+  seen, so that a copy behind an edit another server has seen is reread first), and a
   satisfied ``If-None-Match`` or ``If-Modified-Since`` still gets 304; errors are
-  never kept, a bounded number of responses per path;
+  never kept, a bounded number of responses per path. Whichever way, the copy of the
+  content state is first compared with the newest version the server's other
+  processes have seen (hipext.content.sharedhead);
 - no cookie and no ``Vary: Cookie`` on any API read, whatever inner middleware did.
 """
 
@@ -51,6 +54,8 @@ from .paths import is_api_path, is_under
 RESPONSE_KEY_PREFIX = "hipext:api-response:2:"
 # Validators of stored responses this process remembers, for 304s without a round trip.
 LOCAL_VALIDATORS = 4096
+# Bytes counted for a kept response beyond its body and headers (objects, validity).
+STORED_OVERHEAD = 1024
 
 
 def _strip_cookies(response):
@@ -65,12 +70,15 @@ def _strip_cookies(response):
             del response.headers["Vary"]
 
 
-class _Validators:
-    """``(validity, etag, last_modified)`` of stored responses, least recent out first."""
+class _Kept:
+    """Entries of this process, least recently used out first, within ``size``: a
+    number of entries, or the bytes ``weigh`` gives them."""
 
-    def __init__(self, size):
+    def __init__(self, size, weigh=lambda entry: 1):
         self.size = size
+        self.weigh = weigh
         self.entries = OrderedDict()
+        self.weight = 0
         self.lock = threading.Lock()
 
     def get(self, key):
@@ -80,19 +88,43 @@ class _Validators:
                 self.entries.move_to_end(key)
             return found
 
-    def put(self, key, validators):
+    def put(self, key, entry, size=None):
+        size = self.size if size is None else size
+        weight = self.weigh(entry)
         with self.lock:
-            self.entries[key] = validators
-            self.entries.move_to_end(key)
-            while len(self.entries) > self.size:
-                self.entries.popitem(last=False)
+            replaced = self.entries.pop(key, None)
+            if replaced is not None:
+                self.weight -= self.weigh(replaced)
+            if weight > size:
+                return
+            self.entries[key] = entry
+            self.weight += weight
+            while self.weight > size:
+                _, dropped = self.entries.popitem(last=False)
+                self.weight -= self.weigh(dropped)
 
     def clear(self):
         with self.lock:
             self.entries.clear()
+            self.weight = 0
 
 
-local_validators = _Validators(LOCAL_VALIDATORS)
+def _stored_weight(stored):
+    """About the memory a stored response takes: its body, headers and bookkeeping."""
+    validity, _, _, headers, body = stored
+    return (
+        len(body)
+        + sum(len(name) + len(value) for name, value in headers)
+        + 8 * sum(len(object_ids) for _, object_ids in validity[2])
+        + STORED_OVERHEAD
+    )
+
+
+# (validity, etag, last_modified) of the responses this process built or fetched.
+local_validators = _Kept(LOCAL_VALIDATORS)
+# Stored responses this process keeps in its own memory, within
+# API_RESPONSE_MEMORY_BYTES: served with no cache round trip.
+local_responses = _Kept(0, _stored_weight)
 
 
 def stored_response_key(identity):
@@ -157,7 +189,12 @@ class ApiCachingMiddleware:
                 return self._not_modified(known[1], known[2])
 
         stored = None
-        if use_store:
+        memory = settings.API_RESPONSE_MEMORY_BYTES if use_store else 0
+        if memory > 0:
+            stored = local_responses.get(response_key)
+            if stored is not None and not state.is_current(stored[0]):
+                stored = None
+        if use_store and stored is None:
             # With the stored response, in the same round trip, the newest version any
             # process has seen: a copy behind it is reread before validating.
             found = cache_call(
@@ -174,6 +211,8 @@ class ApiCachingMiddleware:
                 and state.is_current(stored[0])
             ):
                 stored = None
+            elif memory > 0:
+                local_responses.put(response_key, stored, memory)
         if stored is not None:
             validity, etag, last_modified, headers, body = stored
             local_validators.put(response_key, (validity, etag, last_modified))
@@ -195,7 +234,9 @@ class ApiCachingMiddleware:
                 validators = (validity, etag, last_modified)
                 local_validators.put(response_key, validators)
                 if use_store and variant_allowed(request, str(mark[1])):
-                    self._store(response_key, validators, response)
+                    stored = self._store(response_key, validators, response)
+                    if memory > 0:
+                        local_responses.put(response_key, stored, memory)
             elif response.status_code >= 500:
                 # A failure may be transient: nobody may keep it.
                 response.headers["Cache-Control"] = "no-store"
@@ -215,6 +256,7 @@ class ApiCachingMiddleware:
             CACHE_ALIAS,
             lambda cache: cache.set(key, stored, settings.API_RESPONSE_CACHE_TIMEOUT),
         )
+        return stored
 
     @staticmethod
     def _add_validators(response, etag, last_modified):

@@ -29,6 +29,10 @@ from functools import partial
 from gunicorn.http2 import negotiation
 from gunicorn.workers.gthread import ThreadWorker
 
+# Imported by the master with this worker class, so before it forks: every worker of
+# the server shares one board of the newest content version seen.
+import hipext.content.sharedhead  # noqa: F401
+
 ARRIVAL_SECONDS = float(os.environ.get("GUNICORN_REQUEST_TIMEOUT", "10"))
 MAX_HEADER_BYTES = 64 * 1024
 MAX_BODY_BYTES = 4 * 1024 * 1024

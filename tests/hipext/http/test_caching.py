@@ -19,7 +19,7 @@ from exercises.models import (
     Muscle,
 )
 from hipext.content import apps as content_apps
-from hipext.content import version
+from hipext.content import sharedhead, version
 from hipext.content.seeding import FIXTURES_DIR, content_seed
 from hipext.models import ContentVersion
 from tests.conftest import require_redis
@@ -466,17 +466,26 @@ def redis_cache(settings):
     cache.clear()
 
 
+def _edit_elsewhere(exercise, monkeypatch, name):
+    """Save ``exercise`` as a process of another server would: this process's copy of
+    the content state is not told, nor is this server's board (the cache's hint is)."""
+    state = version.content_state()
+    with monkeypatch.context() as patch:
+        patch.setattr(version, "shared_head_publish", lambda number: None)
+        exercise.name = name
+        exercise.save()
+    state.read_marks, state.read_at = state.marks, time.monotonic()
+
+
 @pytest.mark.django_db(transaction=True)
-def test_an_edit_elsewhere_is_seen_within_the_interval(client, redis_cache, settings):
+def test_an_edit_elsewhere_is_seen_within_the_interval(
+    client, redis_cache, settings, monkeypatch
+):
     settings.API_CONTENT_VERSION_TIMEOUT = 1
     exercise = full_exercise(name="Glute bridge", slug="glute-bridge")
     before = get(client)
-    state = version.content_state()
-
-    exercise.name = "Committed elsewhere"
-    exercise.save()
-    # Another server's edit: this process is not told, and read its copy just before.
-    state.read_marks, state.read_at = state.marks, time.monotonic()
+    # This process read its copy just before.
+    _edit_elsewhere(exercise, monkeypatch, "Committed elsewhere")
 
     assert get(client, **{"If-None-Match": before["ETag"]}).status_code == 304
     time.sleep(1.05)
@@ -486,18 +495,15 @@ def test_an_edit_elsewhere_is_seen_within_the_interval(client, redis_cache, sett
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_stored_response_is_checked_at_once_against_an_edit_another_process_saw(
-    client, settings
+def test_a_stored_response_is_checked_at_once_against_an_edit_another_server_saw(
+    client, settings, monkeypatch
 ):
     settings.API_CONTENT_VERSION_TIMEOUT = 60
+    settings.API_RESPONSE_MEMORY_BYTES = 0
     exercise = full_exercise(name="Glute bridge", slug="glute-bridge")
     get(client)
-    state = version.content_state()
 
-    exercise.name = "Committed elsewhere"
-    exercise.save()
-    # Another server's edit, not told to this process...
-    state.read_marks, state.read_at = state.marks, time.monotonic()
+    _edit_elsewhere(exercise, monkeypatch, "Committed elsewhere")
     hint = cache.get(version.HEAD_KEY)
     assert hint == ContentVersion.objects.get().number
     cache.delete(version.HEAD_KEY)
@@ -505,6 +511,39 @@ def test_a_stored_response_is_checked_at_once_against_an_edit_another_process_sa
 
     # ...until the writer's hint is in the cache, read with the stored response.
     cache.set(version.HEAD_KEY, hint)
+    assert bridge(get(client))["name"] == "Committed elsewhere"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_response_kept_in_memory_is_checked_at_once_against_this_servers_board(
+    client, settings, monkeypatch
+):
+    settings.API_CONTENT_VERSION_TIMEOUT = 60
+    exercise = full_exercise(name="Glute bridge", slug="glute-bridge")
+    get(client)
+
+    _edit_elsewhere(exercise, monkeypatch, "Committed elsewhere")
+    # Kept in this process's memory: no cache round trip, so not the cache's hint.
+    assert cache.get(version.HEAD_KEY) == ContentVersion.objects.get().number
+    assert bridge(get(client))["name"] == "Glute bridge", "within the bound"
+
+    # Another process of this server rereads the change and puts it on the board.
+    sharedhead.shared_head_publish(ContentVersion.objects.get().number)
+    assert bridge(get(client))["name"] == "Committed elsewhere"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_response_kept_in_memory_is_checked_against_the_database_within_the_bound(
+    client, settings, monkeypatch
+):
+    settings.API_CONTENT_VERSION_TIMEOUT = 60
+    exercise = full_exercise(name="Glute bridge", slug="glute-bridge")
+    get(client)
+    _edit_elsewhere(exercise, monkeypatch, "Committed elsewhere")
+    assert bridge(get(client))["name"] == "Glute bridge", "within the bound"
+
+    settings.API_CONTENT_VERSION_TIMEOUT = 0  # the bound has passed
+
     assert bridge(get(client))["name"] == "Committed elsewhere"
 
 

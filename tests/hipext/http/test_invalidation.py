@@ -210,14 +210,65 @@ def test_a_304_needs_no_cache_round_trip(client, monkeypatch):
     assert revalidated(client, url, f"W/{etag}").status_code == 304
 
 
+def test_a_response_kept_in_memory_needs_no_cache_round_trip(client, monkeypatch):
+    url = "/api/exercises?difficulty=beginner"
+    first = client.get(url)
+
+    def unreachable(*args, **kwargs):
+        raise AssertionError("the cached answer went to the cache")
+
+    monkeypatch.setattr(caching, "cache_call", unreachable)
+    again = client.get(url)
+
+    assert again.status_code == 200
+    assert again.content == first.content
+    assert again["ETag"] == first["ETag"]
+
+
+def test_without_memory_a_cached_answer_reads_the_shared_cache(
+    client, settings, monkeypatch
+):
+    settings.API_RESPONSE_MEMORY_BYTES = 0
+    url = "/api/exercises?difficulty=beginner"
+    first = client.get(url)
+    calls = []
+    real = caching.cache_call
+    monkeypatch.setattr(
+        caching, "cache_call", lambda *args: calls.append(args) or real(*args)
+    )
+
+    again = client.get(url)
+
+    assert again.content == first.content
+    assert len(calls) == 1
+
+
+def test_kept_responses_stay_within_their_bytes():
+    kept = caching._Kept(0, weigh=len)
+    kept.put("a", b"x" * 400, 1000)
+    kept.put("b", b"x" * 400, 1000)
+    kept.get("a")  # used last: "b" goes first
+    kept.put("c", b"x" * 400, 1000)
+    kept.put("too big", b"x" * 1001, 1000)
+
+    assert kept.get("b") is None
+    assert kept.get("a") is not None
+    assert kept.get("c") is not None
+    assert kept.get("too big") is None
+    assert kept.weight == 800
+
+
 def test_validators_are_checked_from_the_stored_response_in_another_process(client):
     url = "/api/exercises?difficulty=beginner"
     etag = client.get(url)["ETag"]
-    caching.local_validators.clear()  # a process that did not build it
+    # A process that did not build it.
+    caching.local_validators.clear()
+    caching.local_responses.clear()
 
     assert revalidated(client, url, etag).status_code == 304
 
     edit(slug="glute-bridges", tips="Another tip.")
     caching.local_validators.clear()
+    caching.local_responses.clear()
 
     assert revalidated(client, url, etag).status_code == 200
