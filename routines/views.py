@@ -34,9 +34,8 @@ from .serializers import (
     RoutineSerializer,
     RoutineSuggestionSerializer,
     RoutineSuggestQuerySerializer,
-    suggestion_data,
 )
-
+from .suggestions import suggestion_data
 
 # One query serializer for every request: validating reads its fields and keeps
 # nothing, and DRF deep-copies a serializer's fields for each new instance (a tenth

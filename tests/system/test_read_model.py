@@ -46,6 +46,11 @@ QUERIES = [
     "/api/routines/suggest?available=yoga-mat,resistance-band&difficulty=intermediate",
     "/api/routines/suggest?available=none&seed=7&difficulty=advanced",
     "/api/routines/suggest?available=bench&muscle=hamstrings&seed=3",
+    # In other languages: the builder's words, the exercises' and the guidance.
+    "/api/routines/suggest?available=none&lang=es",
+    "/api/routines/suggest?available=yoga-mat,bench&count=3&seed=2&lang=es",
+    "/api/routines/suggest?available=none&difficulty=advanced&lang=de",
+    "/api/routines/suggest?available=bench&muscle=glutes&seed=5&lang=de",
 ]
 
 
