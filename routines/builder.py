@@ -24,7 +24,8 @@ from exercises.selectors import (
     muscle_links_prefetch,
 )
 from hipext.content.languages import active_language
-from hipext.content.memo import memo_query
+from hipext.content.memo import content_memo, memo_query
+from hipext.content.publication import publication_token
 from hipext.models import Document
 
 from .models import (
@@ -72,6 +73,7 @@ class SuggestedRoutine:
     difficulty: str
     warm_up: str
     items: list
+    # Of dicts: published_guidance().
     guidance: list
     request: dict = field(default_factory=dict)
     # The chosen exercises' published documents, parsed, in item order; None when the
@@ -256,7 +258,7 @@ def routine_suggest(
         difficulty=level,
         warm_up=str(WARM_UP),
         items=items,
-        guidance=list(Guideline.objects.published()),
+        guidance=published_guidance(),
         request={
             "available": gear or [NO_EQUIPMENT],
             "difficulty": difficulty,
@@ -266,6 +268,23 @@ def routine_suggest(
         },
         documents=parsed,
     )
+
+
+def published_guidance():
+    """The article's published guidance in order: slug, title and text of each.
+
+    The same for every suggestion: kept per content version, language and
+    publication horizon (hipext.content.memo) rather than read on each. The list
+    is shared: callers must not change it.
+    """
+
+    def read():
+        return [
+            {"slug": guideline.slug, "title": guideline.title, "text": guideline.text}
+            for guideline in Guideline.objects.published()
+        ]
+
+    return content_memo(("routine_guidance", publication_token()), read)
 
 
 def _qualifying(gear, levels, muscles):

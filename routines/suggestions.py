@@ -60,11 +60,11 @@ def _text(value):
 
 
 def _guidance(guideline):
-    """GuidanceSerializer(guideline).data."""
+    """GuidanceSerializer(guideline).data, of one of published_guidance()."""
     return {
-        "slug": _text(guideline.slug),
-        "title": _text(guideline.title),
-        "text": _text(guideline.text),
+        "slug": _text(guideline["slug"]),
+        "title": _text(guideline["title"]),
+        "text": _text(guideline["text"]),
     }
 
 

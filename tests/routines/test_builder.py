@@ -4,7 +4,7 @@ import itertools
 
 import pytest
 
-from exercises.models import Difficulty, ExerciseEquipment, Requirement
+from exercises.models import Difficulty, ExerciseEquipment, Guideline, Requirement
 from hipext.content.seeding import FIXTURES_DIR, read_yaml
 from routines.builder import RoutineSuggestError, routine_suggest
 
@@ -180,5 +180,15 @@ def test_the_count_must_follow_the_articles_two_to_three():
 def test_a_suggestion_carries_the_warm_up_and_the_articles_guidance():
     routine = routine_suggest(available=["none"])
     assert "5–10 minutes warming up" in routine.warm_up
-    assert [g.slug for g in routine.guidance][:1] == ["warm-up"]
+    assert [g["slug"] for g in routine.guidance][:1] == ["warm-up"]
     assert routine.estimated_minutes == (11, 22)
+
+
+def test_a_suggestion_carries_the_guidance_as_edited_since_the_last():
+    # The guidance is kept between suggestions, but never past a change.
+    routine_suggest(available=["none"])
+    guideline = Guideline.objects.get(slug="warm-up")
+    guideline.title = "Warm up first"
+    guideline.save()
+    routine = routine_suggest(available=["none"])
+    assert routine.guidance[0]["title"] == "Warm up first"
