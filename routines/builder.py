@@ -202,6 +202,7 @@ def routine_suggest(
     levels = Difficulty.up_to(difficulty)
 
     doable, fitting, wanted = _qualifying(gear, levels, muscles)
+    key = ("routine_suggest", tuple(gear), tuple(levels), tuple(muscles))
     if seed is None:
         # The database ranks them and returns only ``count``, whatever the catalogue's
         # size (fewer only when fewer qualify); the query is compiled once per
@@ -225,13 +226,14 @@ def routine_suggest(
                 )
             return ranked[:count]
 
-        key = ("routine_suggest", tuple(gear), tuple(levels), tuple(muscles), count)
-        chosen = list(memo_query((*key, documents), ranked))
+        chosen = list(memo_query((*key, count, documents), ranked))
         found = len(chosen)
     else:
-        # The seeded choice runs over every qualifying exercise in a stable order.
+        # The seeded choice runs over every qualifying exercise in a stable order
+        # (Python's, on the names in the active language), the query compiled once.
         candidates = sorted(
-            wanted(), key=lambda e: (-Difficulty.rank(e.difficulty), e.name, e.slug)
+            memo_query((*key, "candidates"), wanted),
+            key=lambda e: (-Difficulty.rank(e.difficulty), e.name, e.slug),
         )
         found = len(candidates)
         picked = set(random.Random(seed).sample(range(found), min(count, found)))
