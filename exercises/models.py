@@ -2,6 +2,7 @@
 
 import uuid
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
@@ -214,6 +215,15 @@ class Exercise(DoseFields, PublishableModel, RevisionedModel):
 
     class Meta:
         ordering = ["name"]
+        # The lists' default order (exercises.selectors.SOURCE_ORDER) by each
+        # language's names: a page is read in this order, not sorted from every row.
+        indexes = [
+            models.Index(
+                fields=["source_number", f"name_{code}"],
+                name=f"exercises_source_order_{code}",
+            )
+            for code in settings.MODELTRANSLATION_LANGUAGES
+        ]
         constraints = [
             *dose_constraints(),
             *publication_constraints(),
