@@ -494,16 +494,21 @@ def test_an_edit_elsewhere_is_seen_within_the_interval(
     assert bridge(after)["name"] == "Committed elsewhere"
 
 
-@pytest.mark.django_db(transaction=True)
-def test_a_stored_response_is_checked_at_once_against_an_edit_another_server_saw(
-    client, settings, monkeypatch
-):
+@pytest.fixture
+def answered_then_edited_elsewhere(client, settings, monkeypatch):
+    """An exercise answered by this process, then renamed by another server's process;
+    this process's copy of the content state is fresh, with a long bound."""
     settings.API_CONTENT_VERSION_TIMEOUT = 60
-    settings.API_RESPONSE_MEMORY_BYTES = 0
     exercise = full_exercise(name="Glute bridge", slug="glute-bridge")
     get(client)
-
     _edit_elsewhere(exercise, monkeypatch, "Committed elsewhere")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_stored_response_is_checked_at_once_against_an_edit_another_server_saw(
+    client, settings, answered_then_edited_elsewhere
+):
+    settings.API_RESPONSE_MEMORY_BYTES = 0
     hint = cache.get(version.HEAD_KEY)
     assert hint == ContentVersion.objects.get().number
     cache.delete(version.HEAD_KEY)
@@ -516,13 +521,8 @@ def test_a_stored_response_is_checked_at_once_against_an_edit_another_server_saw
 
 @pytest.mark.django_db(transaction=True)
 def test_a_response_kept_in_memory_is_checked_at_once_against_this_servers_board(
-    client, settings, monkeypatch
+    client, answered_then_edited_elsewhere
 ):
-    settings.API_CONTENT_VERSION_TIMEOUT = 60
-    exercise = full_exercise(name="Glute bridge", slug="glute-bridge")
-    get(client)
-
-    _edit_elsewhere(exercise, monkeypatch, "Committed elsewhere")
     # Kept in this process's memory: no cache round trip, so not the cache's hint.
     assert cache.get(version.HEAD_KEY) == ContentVersion.objects.get().number
     assert bridge(get(client))["name"] == "Glute bridge", "within the bound"
@@ -534,12 +534,8 @@ def test_a_response_kept_in_memory_is_checked_at_once_against_this_servers_board
 
 @pytest.mark.django_db(transaction=True)
 def test_a_response_kept_in_memory_is_checked_against_the_database_within_the_bound(
-    client, settings, monkeypatch
+    client, settings, answered_then_edited_elsewhere
 ):
-    settings.API_CONTENT_VERSION_TIMEOUT = 60
-    exercise = full_exercise(name="Glute bridge", slug="glute-bridge")
-    get(client)
-    _edit_elsewhere(exercise, monkeypatch, "Committed elsewhere")
     assert bridge(get(client))["name"] == "Glute bridge", "within the bound"
 
     settings.API_CONTENT_VERSION_TIMEOUT = 0  # the bound has passed
