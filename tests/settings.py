@@ -33,6 +33,11 @@ API_RATE_KEY = os.environ.get("API_RATE_KEY", "1000000/minute")
 # to its pinned count; tests of the expiry set their own.
 API_CONTENT_VERSION_TIMEOUT = int(os.environ.get("API_CONTENT_VERSION_TIMEOUT", "300"))
 
+# Responses kept in a process's memory read the content version once more after each
+# response built (hipext.http.caching): a query on top of every pinned count. Tests of
+# that memory turn it on.
+API_RESPONSE_MEMORY_BYTES = int(os.environ.get("API_RESPONSE_MEMORY_BYTES", "0"))
+
 # The same for the publication schedule: renewed by every write of published
 # documents in the test's own process; tests of the expiry set their own.
 API_PUBLICATION_SCHEDULE_TTL = float(

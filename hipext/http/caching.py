@@ -40,7 +40,9 @@ from hipext.content.publishing import documents_flush, documents_pending
 from hipext.content.version import (
     CACHE_ALIAS,
     HEAD_KEY,
+    content_head_publish,
     content_state,
+    content_version_row,
     key_digest,
     response_validity,
 )
@@ -125,6 +127,20 @@ local_validators = _Kept(LOCAL_VALIDATORS)
 # Stored responses this process keeps in its own memory, within
 # API_RESPONSE_MEMORY_BYTES: served with no cache round trip.
 local_responses = _Kept(0, _stored_weight)
+
+
+def _announce_newer(state):
+    """After a view has read the database: if the content version is newer than this
+    process's copy, put it on this server's board and in the cache's hint.
+
+    The view may have read content newer than the copy (an edit made since its last
+    read), which stored responses in the other processes' memory would then go back
+    from; the number read after the view is at least as new as what it read. One
+    small query.
+    """
+    number = content_version_row()[0]
+    if number > state.number:
+        content_head_publish(number)
 
 
 def stored_response_key(identity):
@@ -233,6 +249,11 @@ class ApiCachingMiddleware:
                 self._add_validators(response, etag, last_modified)
                 validators = (validity, etag, last_modified)
                 local_validators.put(response_key, validators)
+                if memory > 0:
+                    # Answered from memory, this process's siblings read no hint from
+                    # the cache: tell them (and the other servers, before the response
+                    # is stored) of anything newer than this copy the view read.
+                    _announce_newer(state)
                 if use_store and variant_allowed(request, str(mark[1])):
                     stored = self._store(response_key, validators, response)
                     if memory > 0:

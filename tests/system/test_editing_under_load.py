@@ -89,6 +89,7 @@ def site(database_url):
         # Production's value (the test settings keep the copy for 300 s).
         API_CONTENT_VERSION_TIMEOUT="1",
         API_RESPONSE_CACHE_TIMEOUT="3600",
+        API_RESPONSE_MEMORY_BYTES=str(8 * 1024 * 1024),
         DJANGO_SUPERUSER_USERNAME="editor",
         DJANGO_SUPERUSER_PASSWORD="editor-password-under-load",
         DJANGO_SUPERUSER_EMAIL="editor@example.org",

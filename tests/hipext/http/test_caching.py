@@ -499,6 +499,7 @@ def answered_then_edited_elsewhere(client, settings, monkeypatch):
     """An exercise answered by this process, then renamed by another server's process;
     this process's copy of the content state is fresh, with a long bound."""
     settings.API_CONTENT_VERSION_TIMEOUT = 60
+    settings.API_RESPONSE_MEMORY_BYTES = 8 * 1024 * 1024
     exercise = full_exercise(name="Glute bridge", slug="glute-bridge")
     get(client)
     _edit_elsewhere(exercise, monkeypatch, "Committed elsewhere")
@@ -541,6 +542,24 @@ def test_a_response_kept_in_memory_is_checked_against_the_database_within_the_bo
     settings.API_CONTENT_VERSION_TIMEOUT = 0  # the bound has passed
 
     assert bridge(get(client))["name"] == "Committed elsewhere"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_response_built_from_content_newer_than_the_copy_is_announced(
+    client, settings, answered_then_edited_elsewhere
+):
+    # The copy is behind the edit; a response it has not kept is built from the
+    # database, which shows the edit: the server's board and the cache's hint must
+    # then say so, or siblings answering from memory would go back from it.
+    cache.delete(version.HEAD_KEY)
+    sharedhead.shared_head_forget()
+    number = ContentVersion.objects.get().number
+
+    answer = get(client, f"{URL}?another=request")
+
+    assert bridge(answer)["name"] == "Committed elsewhere"
+    assert sharedhead.shared_head() == number
+    assert cache.get(version.HEAD_KEY) == number
 
 
 def test_unreachable_cache_serves_uncached_and_still_saves(client, exercise, settings):

@@ -210,7 +210,10 @@ def test_a_304_needs_no_cache_round_trip(client, monkeypatch):
     assert revalidated(client, url, f"W/{etag}").status_code == 304
 
 
-def test_a_response_kept_in_memory_needs_no_cache_round_trip(client, monkeypatch):
+def test_a_response_kept_in_memory_needs_no_cache_round_trip(
+    client, settings, monkeypatch
+):
+    settings.API_RESPONSE_MEMORY_BYTES = 8 * 1024 * 1024
     url = "/api/exercises?difficulty=beginner"
     first = client.get(url)
 
