@@ -1,7 +1,8 @@
 """The newest content version any process of this server has seen, in shared memory.
 
 The processes gunicorn forks from one master share one anonymous shared mapping, made
-when the master imports this module (gunicorn.conf.py does, before it forks). A process
+when the master imports this module (with the worker class, hipext.http.worker, before
+it forks). A process
 that rereads its copy of the content state and finds a newer version writes the number
 here before it serves anything of it, and every read of the copy compares it with its
 own (a memory read, no round trip), rereading first when behind
